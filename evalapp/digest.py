@@ -1,0 +1,55 @@
+"""The result digest (RULES §9): SHA-256 over a canonical form of settings and ballots.
+
+The canonical form does not depend on entry order, database ids or engine: lists are
+sorted by a natural key, numbers are written in canonical decimal text, and the JSON is
+serialised with sorted keys and no whitespace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+
+from evalapp.domain import EvaluationData, format_decimal, grades_text
+
+DIGEST_VERSION = 1
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+def canonical_form(data: EvaluationData) -> dict:
+    s = data.settings
+    return {
+        "version": DIGEST_VERSION,
+        "settings": {
+            "name": s.name, "year": s.year, "mode": s.mode, "low": _num(s.low),
+            "high": _num(s.high), "mark_decimals": s.mark_decimals,
+            "result_decimals": s.result_decimals, "grades": grades_text(s.grades),
+            "excellent_ratio": _num(s.excellent_ratio), "high_line": _num(s.high_line),
+            "void_identical": s.void_identical, "bonus_cap": _num(s.bonus_cap),
+            "admonish_below": _num(s.admonish_below), "tie_break": list(s.tie_break),
+            "commend_quota": s.commend_quota.text(), "admonish_quota": s.admonish_quota.text(),
+        },
+        "categories": [[c.name, c.commend.text(), c.admonish.text()] for c in data.categories],
+        "groups": sorted([g.name, _num(g.weight), g.trim, g.trim_from, g.expected, g.recusal]
+                         for g in data.groups),
+        "departments": sorted([d.order, d.name, d.short_name, d.category or "", d.presenter,
+                               d.title] for d in data.departments),
+        "components": sorted([c.name, _num(c.weight)] for c in data.effective_components()),
+        "component_values": sorted([dept, comp, _num(v)]
+                                   for dept, values in data.component_values.items()
+                                   for comp, v in values.items()),
+        "adjustments": sorted([a.department, _num(a.points), a.reason, a.veto]
+                              for a in data.adjustments),
+        "ballots": sorted([b.serial, b.group, b.own_department or "", b.void_reason or "",
+                           sorted(b.marks.items())] for b in data.ballots),
+    }
+
+
+def evaluation_digest(data: EvaluationData) -> str:
+    text = json.dumps(canonical_form(data), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

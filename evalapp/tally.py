@@ -1,0 +1,450 @@
+"""The tally (RULES §2–§8): one pure function from an evaluation's plain data to its result.
+
+Arithmetic is exact: marks become integers scaled by a power of ten, means and weighted
+sums are ``Fraction``; every displayed figure is rounded once, half up, from the exact value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from evalapp.digest import evaluation_digest
+from evalapp.domain import (
+    GRADE_MODE, IMPLICIT_CATEGORY, ONSITE_COMPONENT, SCORE_MODE, TIE_EXCELLENT, TIE_ONSITE,
+    Adjustment, DomainError, EvaluationData, Quota, Settings,
+)
+from evalapp.marks import decimals_of, is_excellent, mark_points
+from evalapp.rounding import round_half_up
+
+COMMEND, ADMONISH, NONE, UNSCORED = "commend", "admonish", "none", "unscored"
+OUTCOME_LABELS = {COMMEND: "通报表扬", ADMONISH: "诫勉谈话", NONE: "—", UNSCORED: "无有效评分"}
+
+REASON_EMPTY = "空白票(无任何评分)"
+REASON_IDENTICAL = "全同分"
+NO_SCORE = "无有效评分"
+
+
+@dataclass(frozen=True)
+class InvalidBallot:
+    serial: str
+    group: str
+    reason: str
+
+
+@dataclass
+class GroupStats:
+    """Ballot counts of one evaluator group (RULES §3)."""
+
+    name: str
+    weight: Decimal
+    issued: int | None
+    entered: int = 0
+    valid: int = 0
+    invalid: int = 0
+    invalid_ballots: list[InvalidBallot] = field(default_factory=list)
+
+    @property
+    def over_issued(self) -> bool:
+        return self.issued is not None and self.entered > self.issued
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a later evaluation needs from an earlier one (rank change, repeat flag)."""
+
+    rank: int | None
+    category_rank: int | None
+    outcome: str
+    admonished_by_rank_or_threshold: bool
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    name: str
+    year: int | None
+    standings: dict[str, Standing]
+
+
+@dataclass
+class DepartmentResult:
+    name: str
+    short_name: str
+    order: int
+    category: str
+    presenter: str
+    title: str
+    group_exact: dict[str, Fraction]
+    group_marks: dict[str, int]
+    onsite_exact: Fraction | None
+    component_values: dict[str, Decimal]
+    base_exact: Fraction | None
+    bonus_exact: Fraction
+    penalty_exact: Fraction
+    final_exact: Fraction | None
+    veto: bool
+    veto_reason: str
+    adjustments: list[Adjustment]
+    excellent_count: int
+    unscored_reason: str | None
+    decimals: int
+    rank: int | None = None
+    category_rank: int | None = None
+    outcome: str = NONE
+    admonish_reasons: tuple[str, ...] = ()
+    repeat: bool = False
+    previous: Standing | None = None
+    commend_margin: Decimal | None = None
+    admonish_margin: Decimal | None = None
+
+    def _r(self, value: Fraction | None) -> Decimal | None:
+        return None if value is None else round_half_up(value, self.decimals)
+
+    @property
+    def group_scores(self) -> dict[str, Decimal]:
+        return {g: round_half_up(v, self.decimals) for g, v in self.group_exact.items()}
+
+    @property
+    def onsite_score(self) -> Decimal | None:
+        return self._r(self.onsite_exact)
+
+    @property
+    def final_score(self) -> Decimal | None:
+        return self._r(self.final_exact)
+
+    @property
+    def bonus(self) -> Decimal:
+        return round_half_up(self.bonus_exact, self.decimals)
+
+    @property
+    def penalty(self) -> Decimal:
+        return round_half_up(self.penalty_exact, self.decimals)
+
+    @property
+    def scored(self) -> bool:
+        return self.unscored_reason is None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous evaluation (positive = moved up)."""
+        if self.previous is None or self.previous.rank is None or self.rank is None:
+            return None
+        return self.previous.rank - self.rank
+
+
+@dataclass
+class CategoryResult:
+    name: str
+    ranked: int
+    commend_quota: Quota
+    admonish_quota: Quota
+    commend_count: int
+    admonish_count: int
+    commend_line: Decimal | None
+    admonish_line: Decimal | None
+
+
+@dataclass
+class TallyResult:
+    evaluation: str
+    year: int | None
+    decimals: int
+    digest: str
+    departments: list[DepartmentResult]
+    groups: list[GroupStats]
+    categories: list[CategoryResult]
+    previous: PreviousResult | None
+    warnings: list[str]
+
+    @property
+    def total_ballots(self) -> int:
+        return sum(g.entered for g in self.groups)
+
+    @property
+    def valid_ballots(self) -> int:
+        return sum(g.valid for g in self.groups)
+
+    @property
+    def invalid_ballots(self) -> int:
+        return sum(g.invalid for g in self.groups)
+
+    def standings(self) -> dict[str, Standing]:
+        return {d.name: Standing(d.rank, d.category_rank, d.outcome,
+                                 bool({"rank", "threshold"} & set(d.admonish_reasons)))
+                for d in self.departments}
+
+
+def resolve_quota(quota: Quota, n: int) -> int:
+    """RULES §8: a count, or round-half-up(p × n / 100) but at least 1 when p > 0."""
+    if quota.percent is None:
+        return quota.count
+    if quota.percent <= 0:
+        return 0
+    value = int(round_half_up(Fraction(quota.percent) * n / 100, 0))
+    return max(1, value)
+
+
+class _MarkTable:
+    """Caches the scaled integer points of each distinct mark text."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        if settings.mode == GRADE_MODE:
+            places = [decimals_of(g.points) for g in settings.grades if g.points is not None]
+        else:
+            places = [settings.mark_decimals]
+        self.scale = 10 ** max(places + [0])
+        self.cache: dict[str, tuple[int | None, bool]] = {}
+
+    def lookup(self, text: str) -> tuple[int | None, bool]:
+        """(scaled points or None for abstention, is excellent)."""
+        hit = self.cache.get(text)
+        if hit is None:
+            points = mark_points(self.settings, text)
+            scaled = None
+            if points is not None:
+                exact = points * self.scale
+                if exact != exact.to_integral_value():
+                    raise DomainError(f"评分“{text}”的小数位超过设定")
+                scaled = int(exact)
+            hit = (scaled, is_excellent(self.settings, text, points))
+            self.cache[text] = hit
+        return hit
+
+
+def _invalid_reason(settings: Settings, table: _MarkTable, marks: dict[str, str],
+                    quota_limit: int | None) -> tuple[str | None, list[tuple[str, int, bool]]]:
+    """RULES §3.1–3.3 for one ballot; also returns its (department, points, excellent)."""
+    values = []
+    excellent = 0
+    for dept, text in marks.items():
+        points, exc = table.lookup(text)
+        if points is None:
+            continue
+        values.append((dept, points, exc))
+        excellent += exc
+    if not values:
+        return REASON_EMPTY, values
+    if quota_limit is not None and excellent > quota_limit:
+        return f"优秀 {excellent} 个,超过上限 {quota_limit} 个", values
+    if settings.mode == SCORE_MODE and settings.void_identical and len(values) >= 2:
+        first = values[0][1]
+        if all(v == first for _, v, _ in values):
+            return REASON_IDENTICAL, values
+    return None, values
+
+
+def excellent_limit(settings: Settings, n_departments: int) -> int | None:
+    """floor(r × N) when the excellent quota applies, else None (RULES §3.2)."""
+    ratio = settings.excellent_ratio
+    if ratio is None or ratio <= 0:
+        return None
+    if settings.mode == SCORE_MODE and settings.high_line is None:
+        return None
+    return int(Fraction(ratio) * n_departments)
+
+
+def _collect(data: EvaluationData, table: _MarkTable):
+    """Walk the ballots once: group statistics and the values V of RULES §4."""
+    settings = data.settings
+    groups = {g.name: g for g in data.groups}
+    stats = {g.name: GroupStats(g.name, g.weight, g.expected) for g in data.groups}
+    limit = excellent_limit(settings, len(data.departments))
+    values: dict[tuple[str, str], list[int]] = defaultdict(list)
+    excellent: dict[str, int] = defaultdict(int)
+    for ballot in sorted(data.ballots, key=lambda b: b.serial):
+        group = groups.get(ballot.group)
+        if group is None:
+            raise DomainError(f"选票 {ballot.serial} 的评委类别“{ballot.group}”不存在")
+        st = stats[group.name]
+        st.entered += 1
+        reason, marks = _invalid_reason(settings, table, ballot.marks, limit)
+        if ballot.void_reason:
+            reason = f"人工作废:{ballot.void_reason}"
+        if reason is not None:
+            st.invalid += 1
+            st.invalid_ballots.append(InvalidBallot(ballot.serial, group.name, reason))
+            continue
+        st.valid += 1
+        skip = ballot.own_department if group.recusal else None
+        for dept, points, exc in marks:
+            if dept == skip:
+                continue
+            values[(group.name, dept)].append(points)
+            excellent[dept] += exc
+    return list(stats.values()), values, excellent
+
+
+def _group_score(points: list[int], trim: int, trim_from: int, scale: int) -> Fraction:
+    if trim > 0 and len(points) >= trim_from:
+        points = sorted(points)[trim:len(points) - trim]
+    return Fraction(sum(points), len(points) * scale)
+
+
+def _department_results(data: EvaluationData, table: _MarkTable, values, excellent):
+    settings = data.settings
+    components = data.effective_components()
+    adjustments: dict[str, list[Adjustment]] = defaultdict(list)
+    for adj in data.adjustments:
+        adjustments[adj.department].append(adj)
+    results = []
+    for dept in sorted(data.departments, key=lambda d: (d.order, d.name)):
+        group_exact: dict[str, Fraction] = {}
+        group_marks: dict[str, int] = {}
+        for group in data.groups:
+            points = values.get((group.name, dept.name))
+            if points:
+                group_marks[group.name] = len(points)
+                group_exact[group.name] = _group_score(points, group.trim, group.trim_from,
+                                                       table.scale)
+        onsite = None
+        if group_exact:
+            weights = {g.name: Fraction(g.weight) for g in data.groups if g.name in group_exact}
+            onsite = sum(weights[g] * s for g, s in group_exact.items()) / sum(weights.values())
+        own_values = data.component_values.get(dept.name, {})
+        missing = [c.name for c in components
+                   if c.name != ONSITE_COMPONENT and c.name not in own_values]
+        unscored = NO_SCORE if onsite is None else (
+            "缺少" + "、".join(missing) if missing else None)
+        items = adjustments.get(dept.name, [])
+        positive = sum((Fraction(a.points) for a in items if a.points > 0), Fraction(0))
+        bonus = positive if settings.bonus_cap is None else min(positive,
+                                                                Fraction(settings.bonus_cap))
+        penalty = sum((-Fraction(a.points) for a in items if a.points < 0), Fraction(0))
+        base = final = None
+        if unscored is None:
+            base = sum((Fraction(c.weight) * (onsite if c.name == ONSITE_COMPONENT
+                                              else Fraction(own_values[c.name]))
+                        for c in components), Fraction(0)) / 100
+            final = base + bonus - penalty
+        vetoes = [a for a in items if a.veto]
+        results.append(DepartmentResult(
+            name=dept.name, short_name=dept.short_name, order=dept.order,
+            category=dept.category or IMPLICIT_CATEGORY, presenter=dept.presenter,
+            title=dept.title, group_exact=group_exact, group_marks=group_marks,
+            onsite_exact=onsite, component_values=dict(own_values), base_exact=base,
+            bonus_exact=bonus, penalty_exact=penalty, final_exact=final,
+            veto=bool(vetoes), veto_reason=";".join(a.reason for a in vetoes if a.reason),
+            adjustments=list(items), excellent_count=excellent.get(dept.name, 0),
+            unscored_reason=unscored, decimals=settings.result_decimals))
+    return results
+
+
+def _sort_key(settings: Settings, d: DepartmentResult) -> tuple:
+    """Smaller is better: veto last, then rounded final score, then the tie-break keys."""
+    key: list = [d.veto, -d.final_score]
+    for tie in settings.tie_break:
+        if tie == TIE_ONSITE:
+            key.append(-d.onsite_score)
+        elif tie == TIE_EXCELLENT:
+            key.append(-d.excellent_count)
+        else:
+            score = d.group_scores.get(tie)
+            key.append((1, 0) if score is None else (0, -score))
+    return tuple(key)
+
+
+def _assign_ranks(ranked: list[DepartmentResult], keys: dict[str, tuple], attr: str) -> None:
+    """Standard competition ranking (1, 2, 2, 4) of already sorted departments."""
+    previous_key = None
+    rank = 0
+    for position, d in enumerate(ranked, start=1):
+        if keys[d.name] != previous_key:
+            rank = position
+            previous_key = keys[d.name]
+        setattr(d, attr, rank)
+
+
+def _rank(settings: Settings, results: list[DepartmentResult]) -> list[DepartmentResult]:
+    ranked = [d for d in results if d.scored]
+    keys = {d.name: _sort_key(settings, d) for d in ranked}
+    ranked.sort(key=lambda d: (keys[d.name], d.order, d.name))
+    _assign_ranks(ranked, keys, "rank")
+    by_category: dict[str, list[DepartmentResult]] = defaultdict(list)
+    for d in ranked:
+        by_category[d.category].append(d)
+    for members in by_category.values():
+        _assign_ranks(members, keys, "category_rank")
+    unscored = [d for d in results if not d.scored]
+    for d in unscored:
+        d.outcome = UNSCORED
+    return ranked + unscored
+
+
+def _outcomes(data: EvaluationData, ranked: list[DepartmentResult]) -> list[CategoryResult]:
+    settings = data.settings
+    if data.categories:
+        categories = [(c.name, c.commend, c.admonish) for c in data.categories]
+    else:
+        categories = [(IMPLICIT_CATEGORY, settings.commend_quota, settings.admonish_quota)]
+    threshold = settings.admonish_below
+    summaries = []
+    for name, commend_q, admonish_q in categories:
+        members = [d for d in ranked if d.category == name and d.scored]
+        eligible = [d for d in members if not d.veto]
+        n = len(eligible)
+        c_count, a_count = resolve_quota(commend_q, n), resolve_quota(admonish_q, n)
+        commended, by_rank = set(), set()
+        for d in eligible:
+            if d.category_rank <= c_count:
+                commended.add(d.name)
+            below = sum(1 for o in eligible if o.category_rank > d.category_rank)
+            if below < a_count:
+                by_rank.add(d.name)
+        for d in members:
+            reasons = []
+            if d.veto:
+                reasons.append("veto")
+            if threshold is not None and d.final_score < threshold:
+                reasons.append("threshold")
+            if d.name in by_rank and d.name not in commended:
+                reasons.append("rank")
+            d.admonish_reasons = tuple(reasons)
+            if d.veto or "threshold" in reasons:
+                d.outcome = ADMONISH
+            elif d.name in commended:
+                d.outcome = COMMEND
+            elif d.name in by_rank:
+                d.outcome = ADMONISH
+            else:
+                d.outcome = NONE
+        c_line = min((d.final_score for d in eligible if d.name in commended), default=None)
+        a_line = max((d.final_score for d in eligible if d.name in by_rank), default=None)
+        for d in eligible:
+            d.commend_margin = None if c_line is None else d.final_score - c_line
+            d.admonish_margin = None if a_line is None else d.final_score - a_line
+        summaries.append(CategoryResult(
+            name, n, commend_q, admonish_q, len(commended),
+            sum(1 for d in members if d.outcome == ADMONISH), c_line, a_line))
+    return summaries
+
+
+def _warnings(groups: list[GroupStats], departments: list[DepartmentResult]) -> list[str]:
+    warnings = [f"评委类别“{g.name}”录入 {g.entered} 张,多于发出 {g.issued} 张,"
+                "请核对选票;定稿前须由管理员确认" for g in groups if g.over_issued]
+    for d in departments:
+        if not d.scored:
+            warnings.append(f"部门“{d.name}”{d.unscored_reason},不参加排名")
+    return warnings
+
+
+def tally(data: EvaluationData, previous: PreviousResult | None = None) -> TallyResult:
+    """Compute the result of an evaluation exactly as RULES.md defines it."""
+    table = _MarkTable(data.settings)
+    groups, values, excellent = _collect(data, table)
+    results = _department_results(data, table, values, excellent)
+    ordered = _rank(data.settings, results)
+    categories = _outcomes(data, ordered)
+    if previous is not None:
+        for d in ordered:
+            d.previous = previous.standings.get(d.name)
+            d.repeat = bool(
+                d.previous is not None and d.previous.admonished_by_rank_or_threshold
+                and {"rank", "threshold"} & set(d.admonish_reasons))
+    return TallyResult(
+        evaluation=data.settings.name, year=data.settings.year,
+        decimals=data.settings.result_decimals, digest=evaluation_digest(data),
+        departments=ordered, groups=groups, categories=categories, previous=previous,
+        warnings=_warnings(groups, ordered))

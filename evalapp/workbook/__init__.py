@@ -1,0 +1,1 @@
+"""The evaluation workbook (.xlsx): template, import, export, and the results workbook."""

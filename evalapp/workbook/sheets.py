@@ -1,0 +1,184 @@
+"""Reading sheets cell by cell while collecting every error with its place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterator
+
+from openpyxl.utils import get_column_letter
+
+from evalapp.domain import DomainError
+from evalapp.marks import to_decimal
+from evalapp.workbook.layout import NO, YES
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    sheet: str
+    row: int | None
+    column: str | None
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        place = f"工作表“{self.sheet}”"
+        if self.row is not None:
+            place += f" 第{self.row}行"
+        if self.column is not None:
+            place += f" {self.column}列"
+        shown = "" if self.value is None or self.value == "" else f"(值:{self.value})"
+        return f"{place}{shown}:{self.message}"
+
+
+class WorkbookError(DomainError):
+    """The workbook has errors; ``issues`` lists every one of them."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+def clean(value: object) -> object:
+    """Strip text; empty text becomes None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def text_of(value: object) -> str:
+    """Cell as text: integral floats lose their '.0' (票号 1 → "1")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class Row:
+    """One data row: its 1-based sheet row number and cells by header."""
+
+    sheet: "Sheet"
+    line: int
+    cells: dict[str, object]
+
+    def place(self, column: str) -> str:
+        index = self.sheet.index[column]
+        return f"{get_column_letter(index + 1)}({column})"
+
+    def error(self, column: str | None, message: str) -> None:
+        value = self.cells.get(column) if column else None
+        self.sheet.issues.append(ImportIssue(self.sheet.name, self.line,
+                                             self.place(column) if column else None,
+                                             value, message))
+
+    def text(self, column: str, required: bool = False) -> str:
+        value = text_of(self.cells.get(column))
+        if required and not value:
+            self.error(column, "不能为空")
+        return value
+
+    def number(self, column: str, default: Decimal | None = None,
+               low: Decimal | None = None, high: Decimal | None = None) -> Decimal | None:
+        value = self.cells.get(column)
+        if value is None:
+            return default
+        try:
+            result = to_decimal(value)
+        except ValueError:
+            self.error(column, "应为数字")
+            return None
+        if (low is not None and result < low) or (high is not None and result > high):
+            self.error(column, f"应在 {low if low is not None else ''}–"
+                               f"{high if high is not None else ''} 之间")
+            return None
+        return result
+
+    def integer(self, column: str, default: int | None = None, low: int | None = None,
+                high: int | None = None) -> int | None:
+        value = self.number(column)
+        if value is None:
+            return default if self.cells.get(column) is None else None
+        if value != value.to_integral_value():
+            self.error(column, "应为整数")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"{'' if low is None else low}–{'' if high is None else high}"
+            self.error(column, f"应为 {bounds} 之间的整数")
+            return None
+        return int(value)
+
+    def flag(self, column: str, default: bool = False) -> bool:
+        value = self.text(column)
+        if not value:
+            return default
+        if value in (YES, NO):
+            return value == YES
+        self.error(column, "应为“是”或“否”")
+        return default
+
+
+class Sheet:
+    """A worksheet's header and rows; header problems are recorded as issues."""
+
+    def __init__(self, name: str, rows: list[tuple], issues: list[ImportIssue],
+                 required: tuple[str, ...], optional: tuple[str, ...] = (),
+                 open_columns: bool = False):
+        self.name = name
+        self.issues = issues
+        self.index: dict[str, int] = {}
+        self.extra: list[str] = []
+        self.ok = True
+        self._rows = rows
+        header = rows[0] if rows else ()
+        self._read_header(header, required, optional, open_columns)
+
+    def _read_header(self, header, required, optional, open_columns) -> None:
+        if not any(clean(h) is not None for h in header):
+            self._issue(1, None, None, "缺少表头行")
+            self.ok = False
+            return
+        for position, raw in enumerate(header):
+            name = text_of(clean(raw))
+            if not name:
+                continue
+            letter = get_column_letter(position + 1)
+            if name in self.index:
+                self._issue(1, letter, name, "列名重复")
+                self.ok = False
+                continue
+            self.index[name] = position
+            if name not in required and name not in optional:
+                if open_columns:
+                    self.extra.append(name)
+                else:
+                    self._issue(1, letter, name, "多余的列(不是规定的列名)")
+        for name in required:
+            if name not in self.index:
+                self._issue(1, None, None, f"缺少“{name}”列")
+                self.ok = False
+
+    def _issue(self, row, column, value, message) -> None:
+        self.issues.append(ImportIssue(self.name, row, column, value, message))
+
+    def rows(self) -> Iterator[Row]:
+        if not self.ok:
+            return
+        columns = list(self.index.items())
+        for number, raw in enumerate(self._rows[1:], start=2):
+            cells = {}
+            for name, position in columns:
+                cells[name] = clean(raw[position]) if position < len(raw) else None
+            if all(v is None for v in cells.values()):
+                continue
+            yield Row(self, number, cells)
+
+    def raw_rows(self) -> Iterator[tuple[int, tuple]]:
+        """Non-empty data rows as raw tuples (fast path for the ballot sheet)."""
+        if not self.ok:
+            return
+        for number, raw in enumerate(self._rows[1:], start=2):
+            if any(clean(v) is not None for v in raw):
+                yield number, raw
