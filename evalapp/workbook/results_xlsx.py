@@ -46,13 +46,9 @@ def write_results_workbook(result: TallyResult, path: str | Path, group_names: l
 
 # ---------------------------------------------------------------- cell helpers
 
-def _score_format(decimals: int) -> str:
-    return "0" if decimals <= 0 else "0." + "0" * decimals
-
-
-def _signed_format(decimals: int) -> str:
-    body = _score_format(decimals)
-    return f"+{body};-{body};{body}"
+def _score_format(decimals: int, signed: bool = False) -> str:
+    body = "0" if decimals <= 0 else "0." + "0" * decimals
+    return f"+{body};-{body};{body}" if signed else body
 
 
 def _number(value: Decimal | int | None) -> int | float | None:
@@ -122,9 +118,10 @@ def _column_headers(ws: Worksheet, row: int, headers: list[str]) -> None:
 def _finish(ws: Worksheet, header_row: int, headers: list[str]) -> None:
     """Column widths, frozen header, A4 landscape print fitted to width."""
     widths = [max(_text_width(line) for line in h.split("\n")) for h in headers]
-    for row in ws.iter_rows(min_row=header_row + 1):
+    merged = ws.merged_cells
+    for row in ws.iter_rows(min_row=header_row + 1, max_col=len(widths)):
         for cell in row:
-            if cell.value is None or cell.column > len(widths) or cell.coordinate in ws.merged_cells:
+            if cell.value is None or cell.coordinate in merged:
                 continue
             text = cell.value if isinstance(cell.value, str) else f"{cell.value:.2f}+"
             widths[cell.column - 1] = max(widths[cell.column - 1], _text_width(text))
@@ -184,7 +181,7 @@ def _fill_row(ws: Worksheet, row: int, width: int, outcome: str) -> None:
 
 def _department_row(ws: Worksheet, row: int, d: DepartmentResult, decimals: int,
                     group_names: list[str], others: list[str]) -> None:
-    score, signed = _score_format(decimals), _signed_format(decimals)
+    score, signed = _score_format(decimals), _score_format(decimals, signed=True)
     values: list[tuple] = [(d.rank, "0"), (d.category_rank, "0"), (d.name, None),
                            (d.category, None)]
     groups = d.group_scores

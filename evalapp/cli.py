@@ -1,0 +1,132 @@
+"""The command line of WORKBOOK.md: import, results, export, template, demo, verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from evalapp.domain import DomainError
+from evalapp.paths import default_database_path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="集中考评计分系统(命令行)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--db", default=str(default_database_path()),
+                       help="数据库文件路径或 SQLAlchemy URL")
+        return p
+
+    p = command("import", "从工作簿新建考评活动,输出其编号")
+    p.add_argument("workbook")
+    p = command("results", "输出考评结果")
+    p.add_argument("--evaluation", type=int)
+    p.add_argument("--format", choices=["json", "csv", "table", "xlsx"], default="table")
+    p.add_argument("--output", help="xlsx 格式时的输出文件")
+    p = command("export", "把整个考评活动导出为工作簿(可再导入)")
+    p.add_argument("out")
+    p.add_argument("--evaluation", type=int)
+    p = command("template", "生成空白工作簿模板")
+    p.add_argument("out")
+    p.add_argument("--mode", choices=["百分制", "等次制"], default="百分制")
+    command("demo", "生成演示考评(2020、2021 年度)")
+    p = command("verify", "由原始选票重新计算,核对摘要与定稿结果")
+    p.add_argument("--evaluation", type=int)
+    p.add_argument("--digest", help="印在通报上的摘要(可只写前若干位)")
+    p = command("list", "列出数据库中的考评活动")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DomainError as exc:
+        print(f"错误:{exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        return 1
+
+
+def _db(args):
+    from evalapp.db.engine import open_database
+    return open_database(args.db)
+
+
+def _evaluation(db, args) -> int:
+    from evalapp.services.evaluations import latest_evaluation_id
+    return args.evaluation if args.evaluation is not None else latest_evaluation_id(db)
+
+
+def cmd_import(args) -> int:
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.evaluations import import_evaluation
+    from evalapp.workbook.importer import read_workbook
+    data = read_workbook(args.workbook)
+    print(import_evaluation(_db(args), SYSTEM, data))
+    return 0
+
+
+def cmd_results(args) -> int:
+    from evalapp.services.results import compute_results, result_csv, result_json, result_table
+    db = _db(args)
+    results = compute_results(db, _evaluation(db, args))
+    groups = [g.name for g in results.data.groups]
+    if args.format == "json":
+        print(result_json(results.result))
+    elif args.format == "csv":
+        sys.stdout.write(result_csv(results.result, groups))
+    elif args.format == "table":
+        sys.stdout.write(result_table(results.result, groups))
+    else:
+        if not args.output:
+            raise DomainError("xlsx 格式需要用 --output 指定输出文件")
+        from evalapp.workbook.results_xlsx import write_results_workbook
+        write_results_workbook(results.result, args.output, groups,
+                               [c.name for c in results.data.effective_components()])
+        print(args.output)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from evalapp.services.evaluations import get_data
+    from evalapp.workbook.exporter import write_workbook
+    db = _db(args)
+    write_workbook(get_data(db, _evaluation(db, args)), args.out)
+    print(args.out)
+    return 0
+
+
+def cmd_template(args) -> int:
+    from evalapp.workbook.exporter import write_template
+    write_template(args.out, grade_mode=args.mode == "等次制")
+    print(args.out)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from evalapp.services.demo import create_demo
+    for evaluation_id in create_demo(_db(args)):
+        print(evaluation_id)
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from evalapp.services.verify import verify
+    db = _db(args)
+    report = verify(db, _evaluation(db, args), args.digest)
+    print(report.text())
+    return 0 if report.ok else 2
+
+
+def cmd_list(args) -> int:
+    from evalapp.services.evaluations import list_evaluations
+    for info in list_evaluations(_db(args)):
+        print(f"{info.id}\t{info.year or ''}\t{info.status_label}\t{info.name}\t"
+              f"部门 {info.departments}\t选票 {info.ballots}")
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "results": cmd_results, "export": cmd_export,
+            "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list}
+

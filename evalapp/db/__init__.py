@@ -1,0 +1,1 @@
+"""Persistence: models, the engine with its SQLite settings, and schema migrations."""

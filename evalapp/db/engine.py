@@ -1,0 +1,126 @@
+"""Opening a database: SQLite pragmas, Alembic migrations at start-up, newer schema refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from evalapp.domain import DomainError
+from evalapp.paths import migrations_dir
+
+DB_FILE_NAME = "evalapp.db"
+
+
+class DatabaseError(DomainError):
+    """The database cannot be used (newer schema, unreadable file…)."""
+
+
+def to_url(target: str | Path) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL as given, or a file path for SQLite."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+class Database:
+    """An engine plus its session factory; services open sessions through it."""
+
+    def __init__(self, url: str, engine: Engine):
+        self.url = url
+        self.engine = engine
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._factory()
+
+    @property
+    def file_path(self) -> Path | None:
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database)
+        return None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str | Path, migrate: bool = True) -> Database:
+    """Open (creating if needed) a database and bring its schema to this version."""
+    url = to_url(target)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    database = Database(url, engine)
+    if migrate:
+        _migrate(database)
+    return database
+
+
+def _migrate(database: Database) -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head()
+    with database.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == head:
+        return
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"数据库由更新版本的考评计分系统创建(结构版本 {current}),本程序无法打开。"
+            "请使用新版本程序,或联系系统管理员。")
+    if current is not None and database.file_path is not None:
+        backup_copy(database.file_path, f"迁移前备份-{current}")
+    config = _alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def backup_copy(path: Path, label: str) -> Path:
+    """Copy a SQLite file aside with the online backup API; returns the copy's path."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    source = sqlite3.connect(str(path))
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target

@@ -1,0 +1,221 @@
+"""Typed SQLAlchemy models of every object and setting in RULES.md (no FLOAT columns)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from evalapp.domain import format_decimal
+
+
+class ExactDecimal(TypeDecorator):
+    """An exact number stored as canonical decimal text (never a binary float)."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else format_decimal(Decimal(value))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)
+
+
+class MarksJSON(TypeDecorator):
+    """A ballot's marks: {department id: mark text}, stored as compact JSON text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return json.dumps({str(k): v for k, v in sorted(value.items())}, ensure_ascii=False,
+                          separators=(",", ":"))
+
+    def process_result_value(self, value, dialect):
+        return {} if value is None else {int(k): v for k, v in json.loads(value).items()}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Evaluation(Base):
+    __tablename__ = "evaluations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    mode: Mapped[str] = mapped_column(String(10), default="score")
+    low: Mapped[Decimal] = mapped_column(ExactDecimal)
+    high: Mapped[Decimal] = mapped_column(ExactDecimal)
+    mark_decimals: Mapped[int] = mapped_column(Integer)
+    result_decimals: Mapped[int] = mapped_column(Integer)
+    grades: Mapped[str] = mapped_column(String(500))
+    excellent_ratio: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    high_line: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    void_identical: Mapped[bool] = mapped_column(Boolean, default=False)
+    bonus_cap: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    admonish_below: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    tie_break: Mapped[str] = mapped_column(String(500))
+    commend_quota: Mapped[str] = mapped_column(String(20), default="0")
+    admonish_quota: Mapped[str] = mapped_column(String(20), default="0")
+    named_ballots: Mapped[bool] = mapped_column(Boolean, default=False)
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    categories: Mapped[list[Category]] = relationship(
+        order_by="Category.position", cascade="all, delete-orphan")
+    groups: Mapped[list[EvaluatorGroup]] = relationship(
+        order_by="EvaluatorGroup.position", cascade="all, delete-orphan")
+    departments: Mapped[list[Department]] = relationship(
+        order_by="Department.position", cascade="all, delete-orphan")
+    components: Mapped[list[Component]] = relationship(
+        order_by="Component.position", cascade="all, delete-orphan")
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    commend_quota: Mapped[str] = mapped_column(String(20), default="0")
+    admonish_quota: Mapped[str] = mapped_column(String(20), default="0")
+
+
+class EvaluatorGroup(Base):
+    __tablename__ = "evaluator_groups"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[Decimal] = mapped_column(ExactDecimal)
+    trim: Mapped[int] = mapped_column(Integer, default=0)
+    trim_from: Mapped[int] = mapped_column(Integer, default=5)
+    expected: Mapped[int | None] = mapped_column(Integer)
+    recusal: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 述职顺序
+    name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str] = mapped_column(String(50), default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    presenter: Mapped[str] = mapped_column(String(50), default="")
+    title: Mapped[str] = mapped_column(String(50), default="")
+    category: Mapped[Category | None] = relationship()
+
+
+class Evaluator(Base):
+    __tablename__ = "evaluators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("evaluator_groups.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    seat: Mapped[str] = mapped_column(String(20), default="")
+    group: Mapped[EvaluatorGroup] = relationship()
+
+
+class Component(Base):
+    __tablename__ = "components"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(50))
+    weight: Mapped[Decimal] = mapped_column(ExactDecimal)
+
+
+class ComponentValue(Base):
+    __tablename__ = "component_values"
+    __table_args__ = (UniqueConstraint("department_id", "component_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
+    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+
+
+class Adjustment(Base):
+    """A bonus/penalty item (加减分) or a veto (一票否决, ``veto`` with its reason)."""
+
+    __tablename__ = "adjustments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    points: Mapped[Decimal] = mapped_column(ExactDecimal)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    veto: Mapped[bool] = mapped_column(Boolean, default=False)
+    department: Mapped[Department] = relationship()
+
+
+class Ballot(Base):
+    """A paper ballot; invalid or voided ballots are kept, never deleted."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("evaluation_id", "serial"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    serial: Mapped[str] = mapped_column(String(50))
+    group_id: Mapped[int] = mapped_column(ForeignKey("evaluator_groups.id"))
+    own_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+    marks: Mapped[dict] = mapped_column(MarksJSON)
+    entered_by: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FinalResult(Base):
+    """A result frozen at finalisation (定稿); earlier ones stay on record."""
+
+    __tablename__ = "final_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    result_json: Mapped[str] = mapped_column(Text)
+    finalised_by: Mapped[str] = mapped_column(String(50))
+    finalised_at: Mapped[datetime] = mapped_column(DateTime)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class AuditEntry(Base):
+    """Who changed what, when: old → new (JSON texts)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(10))
+    evaluation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,110 @@
+"""Results: the tally of a stored evaluation, with last year's for rank changes and repeats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from evalapp.db.engine import Database
+from evalapp.domain import EvaluationData
+from evalapp.rounding import fixed
+from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
+from evalapp.services.evaluations import get_data, previous_evaluation_id
+from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult, tally
+
+
+@dataclass
+class Results:
+    """A tally result with the data it was computed from (for exports and reports)."""
+
+    data: EvaluationData
+    result: TallyResult
+
+
+def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
+    require(actor, VIEW_RESULTS)
+    data = get_data(db, evaluation_id)
+    previous = None
+    previous_id = previous_evaluation_id(db, evaluation_id)
+    if previous_id is not None:
+        before = tally(get_data(db, previous_id))
+        previous = PreviousResult(before.evaluation, before.year, before.standings())
+    return Results(data, tally(data, previous))
+
+
+def result_dict(result: TallyResult) -> dict:
+    """The JSON shape of WORKBOOK.md (numbers as strings with 结果小数位 decimals)."""
+    places = result.decimals
+    departments = []
+    for d in result.departments:
+        scored = d.scored
+        departments.append({
+            "name": d.name, "category": d.category, "rank": d.rank,
+            "category_rank": d.category_rank,
+            "group_scores": {g: fixed(v, places) for g, v in d.group_scores.items()},
+            "onsite_score": fixed(d.onsite_score, places),
+            "bonus": fixed(d.bonus, places) if scored else None,
+            "penalty": fixed(d.penalty, places) if scored else None,
+            "final_score": fixed(d.final_score, places), "veto": d.veto,
+            "outcome": d.outcome})
+    return {"evaluation": result.evaluation, "digest": result.digest,
+            "ballots": {"total": result.total_ballots, "valid": result.valid_ballots,
+                        "invalid": result.invalid_ballots},
+            "departments": departments}
+
+
+def result_json(result: TallyResult) -> str:
+    return json.dumps(result_dict(result), ensure_ascii=False, indent=1)
+
+
+TABLE_HEADERS = ["排名", "类别内排名", "部门名称", "类别", "集中考评得分", "加分", "减分",
+                 "综合得分", "结果"]
+
+
+def result_rows(result: TallyResult, group_names: list[str]) -> list[list[str]]:
+    """Rows of the ranking for CSV and the text table: header first."""
+    places = result.decimals
+    rows = [TABLE_HEADERS[:4] + group_names + TABLE_HEADERS[4:]]
+    for d in result.departments:
+        outcome = OUTCOME_LABELS[d.outcome]
+        if d.veto:
+            outcome += "(一票否决)"
+        if d.repeat:
+            outcome += "(连续末位)"
+        if not d.scored:
+            outcome = d.unscored_reason or outcome
+        rows.append([
+            "" if d.rank is None else str(d.rank),
+            "" if d.category_rank is None else str(d.category_rank), d.name, d.category,
+            *[fixed(d.group_scores.get(g), places) or "" for g in group_names],
+            fixed(d.onsite_score, places) or "",
+            fixed(d.bonus, places) if d.scored else "",
+            fixed(d.penalty, places) if d.scored else "",
+            fixed(d.final_score, places) or "", outcome])
+    return rows
+
+
+def result_csv(result: TallyResult, group_names: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(result_rows(result, group_names))
+    return out.getvalue()
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def result_table(result: TallyResult, group_names: list[str]) -> str:
+    """A plain-text table for a terminal (CJK characters count double width)."""
+    rows = result_rows(result, group_names)
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [f"{result.evaluation}    摘要 {result.digest[:16]}…",
+             f"选票:共 {result.total_ballots} 张,有效 {result.valid_ballots} 张,"
+             f"无效 {result.invalid_ballots} 张"]
+    lines += [f"警告:{w}" for w in result.warnings]
+    for row in rows:
+        lines.append("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths))
+                     .rstrip())
+    return "\n".join(lines) + "\n"
