@@ -77,7 +77,7 @@ def insert_evaluation(session: Session, data: EvaluationData, with_ballots: bool
     for a in data.adjustments:
         session.add(m.Adjustment(evaluation_id=ev.id, department_id=departments[a.department].id,
                                  points=a.points, reason=a.reason, veto=a.veto))
-    if with_ballots:
+    if with_ballots and data.ballots:
         dept_ids = {name: d.id for name, d in departments.items()}
         session.execute(m.Ballot.__table__.insert(), [
             {"evaluation_id": ev.id, "serial": b.serial, "group_id": groups[b.group].id,
