@@ -1,0 +1,190 @@
+"""Ballots: add, edit (with a reason), void (with a reason), list — validated per RULES §2–§3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evalapp.db import models as m
+from evalapp.db.engine import Database
+from evalapp.domain import DomainError
+from evalapp.marks import normalize_mark
+from evalapp.services.context import (
+    ENTER, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
+)
+from evalapp.services.store import settings_of
+
+
+@dataclass(frozen=True)
+class BallotInput:
+    """A ballot as typed: marks by department name (raw values; blanks may be omitted)."""
+
+    serial: str
+    group: str
+    marks: dict[str, object] = field(default_factory=dict)
+    own_department: str | None = None
+
+
+@dataclass(frozen=True)
+class BallotInfo:
+    id: int
+    serial: str
+    group: str
+    own_department: str | None
+    void_reason: str | None
+    marks: dict[str, str]
+    entered_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class _Names:
+    """Id ↔ name maps of one evaluation's groups and departments."""
+
+    def __init__(self, evaluation: m.Evaluation):
+        self.groups = {g.name: g for g in evaluation.groups}
+        self.departments = {d.name: d for d in evaluation.departments}
+        self.group_names = {g.id: g.name for g in evaluation.groups}
+        self.dept_names = {d.id: d.name for d in evaluation.departments}
+
+    def info(self, b: m.Ballot) -> BallotInfo:
+        return BallotInfo(b.id, b.serial, self.group_names[b.group_id],
+                          self.dept_names.get(b.own_department_id) if b.own_department_id
+                          else None, b.void_reason,
+                          {self.dept_names[k]: v for k, v in b.marks.items()}, b.entered_by,
+                          b.created_at, b.updated_at)
+
+
+def _validate(session: Session, evaluation: m.Evaluation, names: _Names, entry: BallotInput,
+              ballot_id: int | None) -> tuple[str, dict[int, str]]:
+    """Return (serial, marks by department id) or raise naming every bad field."""
+    settings = settings_of(evaluation)
+    problems = []
+    serial = str(entry.serial).strip()
+    if not serial:
+        problems.append("票号:不能为空")
+    else:
+        clash = session.scalar(select(m.Ballot.id).where(
+            m.Ballot.evaluation_id == evaluation.id, m.Ballot.serial == serial))
+        if clash is not None and clash != ballot_id:
+            problems.append(f"票号:“{serial}”已录入过,不能重复")
+    if entry.group not in names.groups:
+        problems.append(f"评委类别:“{entry.group}”不存在")
+    if entry.own_department and entry.own_department not in names.departments:
+        problems.append(f"所属部门:“{entry.own_department}”不存在")
+    marks: dict[int, str] = {}
+    for dept, raw in entry.marks.items():
+        department = names.departments.get(dept)
+        if department is None:
+            problems.append(f"“{dept}”:不是本次考评的部门")
+            continue
+        try:
+            text = normalize_mark(settings, raw)
+        except DomainError as exc:
+            problems.append(f"“{dept}”的评分:{exc}")
+            continue
+        if text is not None:
+            marks[department.id] = text
+    if problems:
+        raise DomainError(f"选票 {serial or '(无票号)'} 有错误:\n" + "\n".join(problems))
+    return serial, marks
+
+
+def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput) -> BallotInfo:
+    require(actor, ENTER)
+    with unit_of_work(db) as s:
+        evaluation = get_evaluation(s, evaluation_id, for_change=True)
+        names = _Names(evaluation)
+        serial, marks = _validate(s, evaluation, names, entry, None)
+        stamp = now()
+        own = names.departments.get(entry.own_department or "")
+        ballot = m.Ballot(evaluation_id=evaluation_id, serial=serial,
+                          group_id=names.groups[entry.group].id,
+                          own_department_id=own.id if own else None, marks=marks,
+                          entered_by=actor.name, created_at=stamp, updated_at=stamp)
+        s.add(ballot)
+        s.flush()
+        info = names.info(ballot)
+        audit(s, actor, evaluation_id, "录入选票", serial, new=_snapshot(info))
+        return info
+
+
+def _snapshot(info: BallotInfo) -> dict:
+    return {"票号": info.serial, "评委类别": info.group, "所属部门": info.own_department,
+            "作废原因": info.void_reason, "评分": info.marks}
+
+
+def _load(session: Session, evaluation_id: int, ballot_id: int) -> m.Ballot:
+    ballot = session.get(m.Ballot, ballot_id)
+    if ballot is None or ballot.evaluation_id != evaluation_id:
+        raise NotFound(f"选票(编号 {ballot_id})不存在")
+    return ballot
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"{what}必须填写原因")
+    return reason
+
+
+def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
+                entry: BallotInput, reason: str) -> BallotInfo:
+    """Correct a saved ballot; the reason and old → new go to the audit log."""
+    require(actor, ENTER)
+    reason = _reason(reason, "修改选票")
+    with unit_of_work(db) as s:
+        evaluation = get_evaluation(s, evaluation_id, for_change=True)
+        names = _Names(evaluation)
+        ballot = _load(s, evaluation_id, ballot_id)
+        before = names.info(ballot)
+        serial, marks = _validate(s, evaluation, names, entry, ballot_id)
+        own = names.departments.get(entry.own_department or "")
+        ballot.serial, ballot.marks = serial, marks
+        ballot.group_id = names.groups[entry.group].id
+        ballot.own_department_id = own.id if own else None
+        ballot.updated_at = now()
+        s.flush()
+        info = names.info(ballot)
+        audit(s, actor, evaluation_id, "修改选票", f"{serial}(原因:{reason})",
+              old=_snapshot(before), new=_snapshot(info))
+        return info
+
+
+def void_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
+                reason: str | None) -> BallotInfo:
+    """Void a ballot with a reason (RULES §3.4), or restore it with ``reason=None``."""
+    require(actor, ENTER)
+    with unit_of_work(db) as s:
+        evaluation = get_evaluation(s, evaluation_id, for_change=True)
+        names = _Names(evaluation)
+        ballot = _load(s, evaluation_id, ballot_id)
+        old = ballot.void_reason
+        ballot.void_reason = None if reason is None else _reason(reason, "作废选票")
+        ballot.updated_at = now()
+        s.flush()
+        info = names.info(ballot)
+        audit(s, actor, evaluation_id, "作废选票" if reason is not None else "恢复选票",
+              ballot.serial, old={"作废原因": old}, new={"作废原因": ballot.void_reason})
+        return info
+
+
+def list_ballots(db: Database, evaluation_id: int) -> list[BallotInfo]:
+    with db.session() as s:
+        names = _Names(get_evaluation(s, evaluation_id))
+        return [names.info(b) for b in s.scalars(
+            select(m.Ballot).where(m.Ballot.evaluation_id == evaluation_id)
+            .order_by(m.Ballot.id))]
+
+
+def get_ballot(db: Database, evaluation_id: int, serial: str) -> BallotInfo:
+    with db.session() as s:
+        names = _Names(get_evaluation(s, evaluation_id))
+        ballot = s.scalar(select(m.Ballot).where(m.Ballot.evaluation_id == evaluation_id,
+                                                 m.Ballot.serial == serial.strip()))
+        if ballot is None:
+            raise NotFound(f"票号“{serial}”的选票不存在")
+        return names.info(ballot)

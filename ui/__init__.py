@@ -1,0 +1,1 @@
+"""The Qt user interface; it calls evalapp services and never touches the database itself."""
