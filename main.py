@@ -1,10 +1,13 @@
-"""集中考评计分系统 — entry point: no arguments opens the GUI, a subcommand runs headless."""
+"""集中考评计分系统 — entry point: a subcommand runs headless, anything else opens the GUI."""
 
 import sys
 
+SUBCOMMANDS = {"import", "results", "export", "template", "demo", "verify", "list",
+               "-h", "--help"}
+
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] not in ("--selftest",):
+    if len(sys.argv) > 1 and sys.argv[1] in SUBCOMMANDS:
         from evalapp.cli import main as cli_main
         return cli_main(sys.argv[1:])
     from ui.app import run

@@ -252,6 +252,8 @@ def _collect(data: EvaluationData, table: _MarkTable):
     groups = {g.name: g for g in data.groups}
     stats = {g.name: GroupStats(g.name, g.weight, g.expected) for g in data.groups}
     limit = excellent_limit(settings, len(data.departments))
+    # RULES §7: the 优秀票数 tie-break counts first-grade marks, which exist in 等次制 only.
+    count_first_grade = settings.mode == GRADE_MODE
     values: dict[tuple[str, str], list[int]] = defaultdict(list)
     excellent: dict[str, int] = defaultdict(int)
     for ballot in sorted(data.ballots, key=lambda b: b.serial):
@@ -273,7 +275,8 @@ def _collect(data: EvaluationData, table: _MarkTable):
             if dept == skip:
                 continue
             values[(group.name, dept)].append(points)
-            excellent[dept] += exc
+            if count_first_grade:
+                excellent[dept] += exc
     return list(stats.values()), values, excellent
 
 

@@ -90,11 +90,8 @@ def evaluations(draw):
                               "事由", veto=draw(st.sampled_from([False] * 5 + [True])))
                    for _ in range(draw(st.integers(0, 4)))]
 
-    # 优秀票数 is defined for grade mode only (RULES §7); its meaning in score mode is an
-    # open question (the tally counts marks >= 高分线, the reference counts nothing).
-    tie_keys = ["集中考评得分"] + [g.name for g in groups]
-    if mode == GRADE_MODE:
-        tie_keys.append("优秀票数")
+    # 优秀票数 counts first-grade marks (RULES §7), so in 百分制 it counts nothing.
+    tie_keys = ["集中考评得分", "优秀票数"] + [g.name for g in groups]
     tie_break = tuple(draw(st.permutations(tie_keys))[:draw(st.integers(0, 3))])
 
     s = Settings(

@@ -50,6 +50,10 @@ class _Parser:
     def __init__(self, sheets: dict[str, list[tuple]]):
         self.raw = sheets
         self.issues: list[ImportIssue] = []
+        # Every name listed, even on a row dropped for another error, so that a bad cell in
+        # one row does not also make every reference to that name "不存在".
+        self.group_names: set[str] = set()
+        self.department_names: set[str] = set()
 
     def issue(self, sheet: str, message: str, row=None, column=None, value=None) -> None:
         self.issues.append(ImportIssue(sheet, row, column, value, message))
@@ -140,11 +144,13 @@ class _Parser:
             recusal = row.flag("回避本部门")
             if name and weight is not None:
                 result.append(Group(name, weight, trim or 0, trim_from or 5, expected, recusal))
+        self.group_names = {n for n in seen if n}
         total = sum((g.weight for g in result), Decimal(0))
         if sheet.ok and not result:
             self.issue(L.GROUPS, "至少要有一个评委类别")
         elif result and total != HUNDRED and len(result) == sheet_count(sheet):
-            self.issue(L.GROUPS, f"各评委类别权重之和为 {total},应为 100", column="B(权重)")
+            self.issue(L.GROUPS, f"各评委类别权重之和为 {total},应为 100",
+                       column=column_place(sheet, "权重"))
         return result
 
     def departments(self, categories: list[Category]) -> list[Department]:
@@ -173,6 +179,7 @@ class _Parser:
             if name and order is not None:
                 result.append(Department(order, name, row.text("简称"), category,
                                          row.text("述职人"), row.text("职务")))
+        self.department_names = {n for n in seen if n}
         if sheet.ok and not result:
             self.issue(L.DEPARTMENTS, "至少要有一个部门")
         return result
@@ -181,7 +188,7 @@ class _Parser:
         sheet = self.sheet(L.EVALUATORS, L.EVALUATOR_COLUMNS[:2], L.EVALUATOR_COLUMNS[2:])
         if sheet is None:
             return []
-        names = {g.name for g in groups}
+        names = self.group_names
         result = []
         for row in sheet.rows():
             name = row.text("姓名", required=True)
@@ -210,7 +217,8 @@ class _Parser:
             self.issue(L.COMPONENTS, f"必须包含“{ONSITE_COMPONENT}”项目")
         total = sum((c.weight for c in result), Decimal(0))
         if result and total != HUNDRED and len(result) == sheet_count(sheet):
-            self.issue(L.COMPONENTS, f"各项目权重之和为 {total},应为 100", column="B(权重)")
+            self.issue(L.COMPONENTS, f"各项目权重之和为 {total},应为 100",
+                       column=column_place(sheet, "权重"))
         return result
 
     def component_values(self, data: EvaluationData) -> dict[str, dict[str, Decimal]]:
@@ -221,7 +229,7 @@ class _Parser:
         for name in others:
             if sheet.ok and name not in sheet.index:
                 self.issue(L.COMPONENT_VALUES, f"缺少“{name}”列(得分构成中的项目)")
-        departments = {d.name for d in data.departments}
+        departments = self.department_names
         result: dict[str, dict[str, Decimal]] = {}
         for row in sheet.rows():
             dept = row.text(L.VALUE_KEY_COLUMN, required=True)
@@ -243,7 +251,7 @@ class _Parser:
         sheet = self.sheet(L.ADJUSTMENTS, L.ADJUSTMENT_COLUMNS[:2], L.ADJUSTMENT_COLUMNS[2:])
         if sheet is None:
             return []
-        names = {d.name for d in departments}
+        names = self.department_names
         result = []
         for row in sheet.rows():
             dept = row.text("部门名称", required=True)
@@ -263,7 +271,7 @@ class _Parser:
         return result
 
     def ballots(self, data: EvaluationData) -> list[Ballot]:
-        departments = {d.name for d in data.departments}
+        departments = self.department_names
         sheet = self.sheet(L.BALLOTS, L.BALLOT_FIXED_COLUMNS[:2], L.BALLOT_FIXED_COLUMNS[2:],
                            open_columns=True)
         if sheet is None:
@@ -283,6 +291,11 @@ class _Parser:
                                        f"“{TIE_EXCELLENT}”或评委类别名称", column="值")
 
 
+def column_place(sheet: Sheet, column: str) -> str:
+    """``B(权重)``: the letter where the column really is, and its name."""
+    return f"{get_column_letter(sheet.index[column] + 1)}({column})"
+
+
 def sheet_count(sheet: Sheet) -> int:
     """Number of non-empty data rows (to skip the weight sum when some rows were bad)."""
     return sum(1 for _ in sheet.rows())
@@ -296,7 +309,7 @@ class _BallotReader:
         self.cache: dict[tuple[type, object], str | DomainError | None] = {}
         departments = {d.name for d in data.departments}
         self.columns = [(name, sheet.index[name]) for name in sheet.extra if name in departments]
-        self.groups = {g.name for g in data.groups}
+        self.groups = parser.group_names
 
     def mark(self, raw: object) -> str | None:
         key = (type(raw), raw)
@@ -319,7 +332,7 @@ class _BallotReader:
 
     def read(self) -> list[Ballot]:
         result, serials = [], {}
-        departments = {d.name for d in self.data.departments}
+        departments = self.parser.department_names
         for number, raw in self.sheet.raw_rows():
             def error(column: str, message: str, value=None) -> None:
                 letter = get_column_letter(self.sheet.index[column] + 1)
