@@ -688,3 +688,18 @@ def test_grade_mode_first_grade_without_points_is_a_workbook_error(tmp_path):
     setting(book, "等次分值", "不了解=,优秀=100,良好=85")
     issues = issues_of(book, tmp_path)
     one_issue(issues, "设置", 8, "B", "值", text="等次")
+
+
+def test_grade_mode_with_blank_high_line_row_imports(tmp_path):
+    """A score-mode template switched to 等次制 keeps its blank 高分线 row: that is fine."""
+    book = grade_book()
+    setting(book, "高分线", None)
+    data = read_workbook(save(book, tmp_path / "grade.xlsx"))
+    assert data.settings.mode == GRADE_MODE and data.settings.high_line is None
+
+
+def test_grade_mode_with_high_line_value_is_an_error(tmp_path):
+    book = grade_book()
+    setting(book, "高分线", 90)
+    issues = issues_of(book, tmp_path)
+    one_issue(issues, "设置", 9, "B", "值", 90, text="高分线")

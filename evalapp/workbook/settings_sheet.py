@@ -99,7 +99,7 @@ class _SettingsReader:
             s.grades = parse_grades(str(text))
         except DomainError as exc:
             self.error(L.S_GRADES, str(exc))
-        if s.mode == GRADE_MODE and self.rows.get(L.S_HIGH_LINE) is not None:
+        if s.mode == GRADE_MODE and self.value(L.S_HIGH_LINE) is not None:
             self.error(L.S_HIGH_LINE, "等次制不用高分线(优秀票即第一个等次)")
 
     def read_tie_break(self) -> tuple[str, ...]:
