@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from evalapp.domain import DomainError
 from evalapp.paths import default_database_path
 
@@ -45,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except DomainError as exc:
         print(f"错误:{exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"错误:数据库无法使用({args.db}):{exc.__class__.__name__}: {exc}",
+              file=sys.stderr)
         return 1
 
 

@@ -4,7 +4,6 @@ evaluations (both modes, categories, trimming, recusal, quotas, vetoes, adjustme
 from __future__ import annotations
 
 import copy
-import random
 from decimal import Decimal as D
 
 from hypothesis import HealthCheck, given, settings, strategies as st

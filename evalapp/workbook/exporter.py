@@ -18,16 +18,16 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def cell_number(value: Decimal | None) -> int | float | None:
-    """An exact decimal as a spreadsheet number; its shortest repr is the same decimal."""
+def cell_number(value: Decimal | None) -> Decimal | int | str | None:
+    """An exact decimal for a cell: a number when a spreadsheet keeps it exactly (up to 15
+    significant digits, what a double holds), otherwise its canonical text."""
     if value is None:
         return None
-    if value == value.to_integral_value():
+    if value == value.to_integral_value() and abs(value) < 10 ** 15:
         return int(value)
-    number = float(value)
-    if Decimal(repr(number)) != value:  # more digits than a double keeps: write text
-        return format_decimal(value)  # type: ignore[return-value]
-    return number
+    if len(value.normalize().as_tuple().digits) <= 15:
+        return value
+    return format_decimal(value)
 
 
 def _yes(flag: bool) -> str:

@@ -12,8 +12,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from evalapp.domain import (
     ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE, Adjustment, Ballot, Category, Component,
-    Department, DomainError, EvaluationData, Evaluator, Group, Settings, parse_grades,
-    parse_quota,
+    Department, DomainError, EvaluationData, Evaluator, Group, Settings, parse_quota,
 )
 from evalapp.marks import normalize_mark
 from evalapp.workbook import layout as L

@@ -51,13 +51,13 @@ def _score_format(decimals: int, signed: bool = False) -> str:
     return f"+{body};-{body};{body}" if signed else body
 
 
-def _number(value: Decimal | int | None) -> int | float | None:
-    """An exact Decimal (already rounded for display) as a number openpyxl writes."""
+def _number(value: Decimal | int | None) -> Decimal | int | None:
+    """An exact Decimal (already rounded for display): openpyxl writes its digits as they are."""
     if value is None or isinstance(value, int):
         return value
     if value == value.to_integral_value():
         return int(value)
-    return float(value)
+    return value
 
 
 def _put(ws: Worksheet, row: int, col: int, value, fmt: str | None = None,
