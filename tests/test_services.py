@@ -167,3 +167,28 @@ def test_operators_sign_in_with_scrypt(db):
         sign_in(db, "李录入", "0000")
     with pytest.raises(PermissionDenied):
         create_operator(db, Actor("李录入", CLERK), "赵", CLERK, "5678")
+
+
+def test_categories_components_and_values(db):
+    from evalapp.domain import Category, Component, parse_quota
+    eid = create_evaluation(db, ADMIN_ACTOR, "构成测试", 2023)
+    R.save_categories(db, ADMIN_ACTOR, eid, [Category("甲类", parse_quota("10%"), parse_quota(1))])
+    R.save_groups(db, ADMIN_ACTOR, eid, [Group("全体", Decimal(100), 1, 5, 10)])
+    R.save_department(db, ADMIN_ACTOR, eid, Department(1, "甲局", "甲", "甲类"))
+    with pytest.raises(DomainError, match="下还有部门"):
+        R.save_categories(db, ADMIN_ACTOR, eid, [])
+    with pytest.raises(DomainError, match="必须包含“集中考评”"):
+        R.save_components(db, ADMIN_ACTOR, eid, [Component("目标考核", Decimal(100))])
+    R.save_components(db, ADMIN_ACTOR, eid, [Component("集中考评", Decimal(70)),
+                                              Component("目标考核", Decimal(30))])
+    B.add_ballot(db, ADMIN_ACTOR, eid, B.BallotInput("1", "全体", {"甲局": "90"}))
+    dept = compute_results(db, eid).result.departments[0]
+    assert dept.unscored_reason == "缺少目标考核" and dept.outcome == "unscored"
+    with pytest.raises(DomainError, match="0–100"):
+        R.set_component_value(db, ADMIN_ACTOR, eid, "甲局", "目标考核", Decimal(101))
+    R.set_component_value(db, ADMIN_ACTOR, eid, "甲局", "目标考核", Decimal(80))
+    dept = compute_results(db, eid).result.departments[0]
+    assert dept.final_score == Decimal("87.00") and dept.outcome == "commend"
+    data = get_data(db, eid)
+    assert data.categories[0].commend.percent == Decimal(10)
+    assert [c.name for c in data.components] == ["集中考评", "目标考核"]

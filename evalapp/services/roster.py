@@ -33,6 +33,31 @@ def _check(session, evaluation: m.Evaluation) -> None:
         raise DomainError("\n".join(problems[:20]))
 
 
+def _match_by_name(rows, items, model, fill) -> tuple[list, list]:
+    """Rows for ``items`` in list order (reusing the row of the same name) and the rows left."""
+    existing = {r.name: r for r in rows}
+    keep = []
+    for position, item in enumerate(items, start=1):
+        row = existing.pop(item.name, None) or model(name=item.name)
+        row.position = position
+        fill(row, item)
+        keep.append(row)
+    return keep, list(existing.values())
+
+
+def _fill_category(row: m.Category, c: Category) -> None:
+    row.commend_quota, row.admonish_quota = c.commend.text(), c.admonish.text()
+
+
+def _fill_group(row: m.EvaluatorGroup, g: Group) -> None:
+    row.weight, row.trim, row.trim_from = g.weight, g.trim, g.trim_from
+    row.expected, row.recusal = g.expected, g.recusal
+
+
+def _fill_component(row: m.Component, c: Component) -> None:
+    row.weight = c.weight
+
+
 def save_categories(db: Database, actor: Actor, evaluation_id: int,
                     categories: list[Category]) -> None:
     """Replace the category list (order = list order); matched by name."""
@@ -40,14 +65,8 @@ def save_categories(db: Database, actor: Actor, evaluation_id: int,
     with unit_of_work(db) as s:
         ev = get_evaluation(s, evaluation_id, for_change=True)
         old = [_plain(c) for c in load_data(s, ev).categories]
-        existing = {c.name: c for c in ev.categories}
-        keep = []
-        for position, c in enumerate(categories, start=1):
-            row = existing.pop(c.name, None) or m.Category(name=c.name)
-            row.position, row.commend_quota, row.admonish_quota = (
-                position, c.commend.text(), c.admonish.text())
-            keep.append(row)
-        for row in existing.values():
+        keep, dropped = _match_by_name(ev.categories, categories, m.Category, _fill_category)
+        for row in dropped:
             if s.scalar(select(m.Department.id).where(m.Department.category_id == row.id)):
                 raise DomainError(f"部门类别“{row.name}”下还有部门,不能删除")
         ev.categories = keep
@@ -62,15 +81,8 @@ def save_groups(db: Database, actor: Actor, evaluation_id: int, groups: list[Gro
     with unit_of_work(db) as s:
         ev = get_evaluation(s, evaluation_id, for_change=True)
         old = [_plain(g) for g in load_data(s, ev).groups]
-        existing = {g.name: g for g in ev.groups}
-        keep = []
-        for position, g in enumerate(groups, start=1):
-            row = existing.pop(g.name, None) or m.EvaluatorGroup(name=g.name)
-            row.position, row.weight, row.trim, row.trim_from = (position, g.weight, g.trim,
-                                                                 g.trim_from)
-            row.expected, row.recusal = g.expected, g.recusal
-            keep.append(row)
-        for row in existing.values():
+        keep, dropped = _match_by_name(ev.groups, groups, m.EvaluatorGroup, _fill_group)
+        for row in dropped:
             if s.scalar(select(m.Ballot.id).where(m.Ballot.group_id == row.id)):
                 raise DomainError(f"评委类别“{row.name}”已有选票,不能删除")
             s.execute(delete(m.Evaluator).where(m.Evaluator.group_id == row.id))
@@ -184,13 +196,8 @@ def save_components(db: Database, actor: Actor, evaluation_id: int,
     with unit_of_work(db) as s:
         ev = get_evaluation(s, evaluation_id, for_change=True)
         old = [_plain(c) for c in load_data(s, ev).components]
-        existing = {c.name: c for c in ev.components}
-        keep = []
-        for position, c in enumerate(components, start=1):
-            row = existing.pop(c.name, None) or m.Component(name=c.name)
-            row.position, row.weight = position, c.weight
-            keep.append(row)
-        for row in existing.values():
+        keep, dropped = _match_by_name(ev.components, components, m.Component, _fill_component)
+        for row in dropped:
             s.execute(delete(m.ComponentValue).where(m.ComponentValue.component_id == row.id))
         ev.components = keep
         _check(s, ev)
