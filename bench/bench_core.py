@@ -181,6 +181,7 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, object]:
     times = []
     value = None
     for _ in range(runs):
+        value = None  # free the previous result outside the timed region
         gc.collect()
         start = time.perf_counter()
         value = fn()

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from evalapp.domain import EvaluationData, format_decimal, grades_text
 
-DIGEST_VERSION = 1
+DIGEST_VERSION = 2
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -44,8 +44,9 @@ def canonical_form(data: EvaluationData) -> dict:
                                    for comp, v in values.items()),
         "adjustments": sorted([a.department, _num(a.points), a.reason, a.veto]
                               for a in data.adjustments),
-        "ballots": sorted([b.serial, b.group, b.own_department or "", b.void_reason or "",
-                           sorted(b.marks.items())] for b in data.ballots),
+        # Marks stay dicts: ``sort_keys`` orders them inside the C encoder.
+        "ballots": sorted(([b.serial, b.group, b.own_department or "", b.void_reason or "",
+                            b.marks] for b in data.ballots), key=lambda row: row[0]),
     }
 
 

@@ -7,12 +7,14 @@ from fractions import Fraction
 
 
 def round_half_up(value: Fraction | Decimal | int, decimals: int) -> Decimal:
-    """Round an exact value to ``decimals`` places, halves away from zero (87.125 -> 87.13)."""
-    value = Fraction(value)
-    scale = 10 ** decimals
-    magnitude = abs(value) * scale
-    units = int(magnitude + Fraction(1, 2))  # floor for non-negative numbers
-    if value < 0:
+    """Round an exact value to ``decimals`` places, halves away from zero (87.125 -> 87.13).
+
+    Integer arithmetic on the exact ratio: units = floor(|n|·10^d / q + 1/2).
+    """
+    numerator, denominator = value.as_integer_ratio()
+    scaled = abs(numerator) * 10 ** decimals
+    units = (2 * scaled + denominator) // (2 * denominator)
+    if numerator < 0:
         units = -units
     return Decimal(units).scaleb(-decimals)
 

@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from evalapp.digest import evaluation_digest
 from evalapp.domain import (
     GRADE_MODE, IMPLICIT_CATEGORY, ONSITE_COMPONENT, SCORE_MODE, TIE_EXCELLENT, TIE_ONSITE,
-    Adjustment, DomainError, EvaluationData, Quota, Settings,
+    Adjustment, Ballot, DomainError, EvaluationData, Quota, Settings,
 )
 from evalapp.marks import decimals_of, is_excellent, mark_points
 from evalapp.rounding import round_half_up
@@ -102,15 +103,15 @@ class DepartmentResult:
     def _r(self, value: Fraction | None) -> Decimal | None:
         return None if value is None else round_half_up(value, self.decimals)
 
-    @property
+    @cached_property
     def group_scores(self) -> dict[str, Decimal]:
         return {g: round_half_up(v, self.decimals) for g, v in self.group_exact.items()}
 
-    @property
+    @cached_property
     def onsite_score(self) -> Decimal | None:
         return self._r(self.onsite_exact)
 
-    @property
+    @cached_property
     def final_score(self) -> Decimal | None:
         return self._r(self.final_exact)
 
@@ -151,12 +152,17 @@ class TallyResult:
     evaluation: str
     year: int | None
     decimals: int
-    digest: str
+    data: EvaluationData = field(repr=False)
     departments: list[DepartmentResult]
     groups: list[GroupStats]
     categories: list[CategoryResult]
     previous: PreviousResult | None
     warnings: list[str]
+
+    @cached_property
+    def digest(self) -> str:
+        """RULES §9 digest of the settings and ballots this result was computed from."""
+        return evaluation_digest(self.data)
 
     @property
     def total_ballots(self) -> int:
@@ -187,7 +193,7 @@ def resolve_quota(quota: Quota, n: int) -> int:
 
 
 class _MarkTable:
-    """Caches the scaled integer points of each distinct mark text."""
+    """Scaled integer points (None = abstention) and excellence of each distinct mark text."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -196,12 +202,15 @@ class _MarkTable:
         else:
             places = [settings.mark_decimals]
         self.scale = 10 ** max(places + [0])
-        self.cache: dict[str, tuple[int | None, bool]] = {}
+        self.points: dict[str, int | None] = {}
+        self.excellent: dict[str, bool] = {}
+        self.has_abstention = settings.mode == GRADE_MODE and any(
+            g.points is None for g in settings.grades)
 
-    def lookup(self, text: str) -> tuple[int | None, bool]:
-        """(scaled points or None for abstention, is excellent)."""
-        hit = self.cache.get(text)
-        if hit is None:
+    def learn(self, texts) -> None:
+        for text in texts:
+            if text in self.points:
+                continue
             points = mark_points(self.settings, text)
             scaled = None
             if points is not None:
@@ -209,31 +218,19 @@ class _MarkTable:
                 if exact != exact.to_integral_value():
                     raise DomainError(f"评分“{text}”的小数位超过设定")
                 scaled = int(exact)
-            hit = (scaled, is_excellent(self.settings, text, points))
-            self.cache[text] = hit
-        return hit
+            self.points[text] = scaled
+            self.excellent[text] = is_excellent(self.settings, text, points)
 
-
-def _invalid_reason(settings: Settings, table: _MarkTable, marks: dict[str, str],
-                    quota_limit: int | None) -> tuple[str | None, list[tuple[str, int, bool]]]:
-    """RULES §3.1–3.3 for one ballot; also returns its (department, points, excellent)."""
-    values = []
-    excellent = 0
-    for dept, text in marks.items():
-        points, exc = table.lookup(text)
-        if points is None:
-            continue
-        values.append((dept, points, exc))
-        excellent += exc
-    if not values:
-        return REASON_EMPTY, values
-    if quota_limit is not None and excellent > quota_limit:
-        return f"优秀 {excellent} 个,超过上限 {quota_limit} 个", values
-    if settings.mode == SCORE_MODE and settings.void_identical and len(values) >= 2:
-        first = values[0][1]
-        if all(v == first for _, v, _ in values):
-            return REASON_IDENTICAL, values
-    return None, values
+    def ballot_points(self, marks: dict[str, str]) -> dict[str, int]:
+        """The ballot's marks as points, abstentions left out."""
+        try:
+            points = list(map(self.points.__getitem__, marks.values()))
+        except KeyError:
+            self.learn(marks.values())
+            points = list(map(self.points.__getitem__, marks.values()))
+        if self.has_abstention:
+            return {d: p for d, p in zip(marks, points) if p is not None}
+        return dict(zip(marks, points))
 
 
 def excellent_limit(settings: Settings, n_departments: int) -> int | None:
@@ -246,6 +243,23 @@ def excellent_limit(settings: Settings, n_departments: int) -> int | None:
     return int(Fraction(ratio) * n_departments)
 
 
+def _invalid_reason(settings: Settings, table: _MarkTable, ballot: Ballot,
+                    points: dict[str, int], limit: int | None) -> str | None:
+    """RULES §3: why a ballot is invalid, or None when it is valid."""
+    if ballot.void_reason:
+        return f"人工作废:{ballot.void_reason}"
+    if not points:
+        return REASON_EMPTY
+    if limit is not None:
+        excellent = sum(map(table.excellent.__getitem__, ballot.marks.values()))
+        if excellent > limit:
+            return f"优秀 {excellent} 个,超过上限 {limit} 个"
+    if (settings.mode == SCORE_MODE and settings.void_identical and len(points) >= 2
+            and len(set(points.values())) == 1):
+        return REASON_IDENTICAL
+    return None
+
+
 def _collect(data: EvaluationData, table: _MarkTable):
     """Walk the ballots once: group statistics and the values V of RULES §4."""
     settings = data.settings
@@ -254,7 +268,7 @@ def _collect(data: EvaluationData, table: _MarkTable):
     limit = excellent_limit(settings, len(data.departments))
     # RULES §7: the 优秀票数 tie-break counts first-grade marks, which exist in 等次制 only.
     count_first_grade = settings.mode == GRADE_MODE
-    values: dict[tuple[str, str], list[int]] = defaultdict(list)
+    values: dict[str, dict[str, list[int]]] = {g.name: defaultdict(list) for g in data.groups}
     excellent: dict[str, int] = defaultdict(int)
     for ballot in sorted(data.ballots, key=lambda b: b.serial):
         group = groups.get(ballot.group)
@@ -262,21 +276,21 @@ def _collect(data: EvaluationData, table: _MarkTable):
             raise DomainError(f"选票 {ballot.serial} 的评委类别“{ballot.group}”不存在")
         st = stats[group.name]
         st.entered += 1
-        reason, marks = _invalid_reason(settings, table, ballot.marks, limit)
-        if ballot.void_reason:
-            reason = f"人工作废:{ballot.void_reason}"
+        points = table.ballot_points(ballot.marks)
+        reason = _invalid_reason(settings, table, ballot, points, limit)
         if reason is not None:
             st.invalid += 1
             st.invalid_ballots.append(InvalidBallot(ballot.serial, group.name, reason))
             continue
         st.valid += 1
-        skip = ballot.own_department if group.recusal else None
-        for dept, points, exc in marks:
-            if dept == skip:
-                continue
-            values[(group.name, dept)].append(points)
-            if count_first_grade:
-                excellent[dept] += exc
+        if group.recusal and ballot.own_department in points:
+            del points[ballot.own_department]
+        group_values = values[group.name]
+        for dept, value in points.items():
+            group_values[dept].append(value)
+        if count_first_grade:
+            for dept in points:
+                excellent[dept] += table.excellent[ballot.marks[dept]]
     return list(stats.values()), values, excellent
 
 
@@ -292,20 +306,21 @@ def _department_results(data: EvaluationData, table: _MarkTable, values, excelle
     adjustments: dict[str, list[Adjustment]] = defaultdict(list)
     for adj in data.adjustments:
         adjustments[adj.department].append(adj)
+    weights = {g.name: Fraction(g.weight) for g in data.groups}
     results = []
     for dept in sorted(data.departments, key=lambda d: (d.order, d.name)):
         group_exact: dict[str, Fraction] = {}
         group_marks: dict[str, int] = {}
         for group in data.groups:
-            points = values.get((group.name, dept.name))
+            points = values[group.name].get(dept.name)
             if points:
                 group_marks[group.name] = len(points)
                 group_exact[group.name] = _group_score(points, group.trim, group.trim_from,
                                                        table.scale)
         onsite = None
         if group_exact:
-            weights = {g.name: Fraction(g.weight) for g in data.groups if g.name in group_exact}
-            onsite = sum(weights[g] * s for g, s in group_exact.items()) / sum(weights.values())
+            onsite = (sum(weights[g] * s for g, s in group_exact.items())
+                      / sum(weights[g] for g in group_exact))
         own_values = data.component_values.get(dept.name, {})
         missing = [c.name for c in components
                    if c.name != ONSITE_COMPONENT and c.name not in own_values]
@@ -448,6 +463,6 @@ def tally(data: EvaluationData, previous: PreviousResult | None = None) -> Tally
                 and {"rank", "threshold"} & set(d.admonish_reasons))
     return TallyResult(
         evaluation=data.settings.name, year=data.settings.year,
-        decimals=data.settings.result_decimals, digest=evaluation_digest(data),
+        decimals=data.settings.result_decimals, data=data,
         departments=ordered, groups=groups, categories=categories, previous=previous,
         warnings=_warnings(groups, ordered))

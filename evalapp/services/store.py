@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import json
+
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from evalapp.db import models as m
@@ -93,6 +95,7 @@ def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
     groups = {g.id: g.name for g in evaluation.groups}
     departments = {d.id: d.name for d in evaluation.departments}
     components = {c.id: c.name for c in evaluation.components}
+    category_names = {c.id: c.name for c in evaluation.categories}
     data = EvaluationData(
         settings=settings_of(evaluation),
         categories=[Category(c.name, parse_quota(c.commend_quota), parse_quota(c.admonish_quota))
@@ -100,7 +103,7 @@ def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
         groups=[Group(g.name, g.weight, g.trim, g.trim_from, g.expected, g.recusal)
                 for g in evaluation.groups],
         departments=[Department(d.position, d.name, d.short_name,
-                                d.category.name if d.category else None, d.presenter, d.title)
+                                category_names.get(d.category_id), d.presenter, d.title)
                      for d in evaluation.departments],
         components=[Component(c.name, c.weight) for c in evaluation.components])
     ev_id = evaluation.id
@@ -121,10 +124,15 @@ def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
 def load_ballots(session: Session, evaluation_id: int, groups: dict[int, str],
                  departments: dict[int, str]) -> list[Ballot]:
     table = m.Ballot.__table__
+    by_key = {str(k): v for k, v in departments.items()}  # JSON keys are id texts
     rows = session.execute(
         select(table.c.serial, table.c.group_id, table.c.own_department_id,
-               table.c.void_reason, table.c.marks)
+               table.c.void_reason, type_coerce(table.c.marks, Text))
         .where(table.c.evaluation_id == evaluation_id).order_by(table.c.serial))
-    return [Ballot(serial, groups[group_id], {departments[k]: v for k, v in marks.items()},
-                   departments.get(own) if own is not None else None, void)
-            for serial, group_id, own, void, marks in rows]
+    ballots = []
+    for serial, group_id, own, void, text in rows:
+        raw = json.loads(text) if text else {}
+        marks = dict(zip(map(by_key.__getitem__, raw), raw.values()))
+        ballots.append(Ballot(serial, groups[group_id], marks,
+                              departments.get(own) if own is not None else None, void))
+    return ballots
