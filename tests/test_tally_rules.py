@@ -538,3 +538,12 @@ def test_repeat_flag_by_rank():
     res = tally(data, prev)
     assert {d.name: (d.outcome, d.repeat) for d in res.departments} == {
         "B": ("none", False), "C": ("admonish", True), "N": ("admonish", False)}
+
+
+def test_excellent_tie_break_counts_nothing_in_score_mode(run):
+    # 百分制 with 高分线 85: A and B both average 85 (final 85.00). A's marks 85, 85 reach the
+    # line, B's 80, 90 one of them. 优秀票数 counts first-grade marks (等次制 only), so it
+    # separates nothing here: both rank 1.
+    ballots = [B("G", {"A": "85", "B": "80"}), B("G", {"A": "85", "B": "90"})]
+    r = run(make(("A", "B"), ballots=ballots, high_line=D(85), tie_break=("优秀票数",)))
+    assert field(r, "rank") == {"A": 1, "B": 1}

@@ -12,9 +12,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from evalapp.domain import (
     ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE, Adjustment, Ballot, Category, Component,
-    Department, DomainError, EvaluationData, Evaluator, Group, Settings, parse_quota,
+    Department, DomainError, EvaluationData, Evaluator, Group, Settings, format_decimal,
+    parse_quota,
 )
-from evalapp.marks import normalize_mark
+from evalapp.marks import normalize_mark, to_decimal
 from evalapp.workbook import layout as L
 from evalapp.workbook.settings_sheet import read_settings
 from evalapp.workbook.sheets import ImportIssue, Sheet, WorkbookError, clean, text_of
@@ -33,11 +34,28 @@ def read_workbook(path: str | Path) -> EvaluationData:
         raise WorkbookError([ImportIssue(str(path), None, None, None,
                                          f"无法打开工作簿(需要 .xlsx 文件):{exc}")]) from None
     try:
-        sheets = {ws.title.strip(): list(ws.iter_rows(values_only=True))
+        sheets = {ws.title.strip(): (list(ws.iter_rows(values_only=True))
+                                     if ws.title.strip() == L.BALLOTS else _rows_as_shown(ws))
                   for ws in book.worksheets}
     finally:
         book.close()
     return parse_sheets(sheets)
+
+
+def _rows_as_shown(ws) -> list[tuple]:
+    """Rows of a small sheet; a number formatted as a percentage (Excel stores 10% as 0.1)
+    becomes the text the user sees, "10%", so quotas typed as percentages keep their meaning."""
+    rows = []
+    for row in ws.iter_rows():
+        values = []
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if (isinstance(value, (int, float)) and not isinstance(value, bool)
+                    and "%" in (getattr(cell, "number_format", "") or "")):
+                value = format_decimal(to_decimal(value) * 100) + "%"
+            values.append(value)
+        rows.append(tuple(values))
+    return rows
 
 
 def parse_sheets(sheets: dict[str, list[tuple]]) -> EvaluationData:

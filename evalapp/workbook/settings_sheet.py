@@ -7,6 +7,7 @@ from decimal import Decimal
 from evalapp.domain import (
     GRADE_MODE, SCORE_MODE, TIE_ONSITE, DomainError, Quota, Settings, parse_grades, parse_quota,
 )
+from evalapp.marks import to_decimal
 from evalapp.workbook import layout as L
 from evalapp.workbook.sheets import ImportIssue, Row, Sheet
 
@@ -22,6 +23,7 @@ def read_settings(sheet: Sheet, has_categories: bool) -> Settings:
         elif item in rows:
             row.error("项目", "设置项目重复")
         else:
+            row.label = item
             rows[item] = row
     return _SettingsReader(sheet, rows, has_categories).read()
 
@@ -37,6 +39,20 @@ class _SettingsReader:
     def number(self, item: str, default=None, low=None, high=None) -> Decimal | None:
         row = self.rows.get(item)
         return default if row is None else row.number("值", default, low, high)
+
+    def ratio(self, item: str) -> Decimal | None:
+        """A number 0–1, also accepted as a percentage ("30%" = 0.3)."""
+        value = self.value(item)
+        if not (isinstance(value, str) and value.endswith("%")):
+            return self.number(item, None, Decimal(0), Decimal(1))
+        try:
+            percent = to_decimal(value[:-1])
+        except ValueError:
+            percent = Decimal(-1)
+        if not 0 <= percent <= 100:
+            self.error(item, "应为 0–1 之间的数字或 0%–100% 的百分比")
+            return None
+        return percent / 100
 
     def integer(self, item: str, default: int, low: int, high: int) -> int:
         row = self.rows.get(item)
@@ -77,7 +93,7 @@ class _SettingsReader:
         s.mark_decimals = self.integer(L.S_MARK_DECIMALS, 1, 0, 4)
         s.result_decimals = self.integer(L.S_RESULT_DECIMALS, 2, 0, 6)
         self.read_grades(s)
-        s.excellent_ratio = self.number(L.S_EXCELLENT_RATIO, None, Decimal(0), Decimal(1))
+        s.excellent_ratio = self.ratio(L.S_EXCELLENT_RATIO)
         if s.excellent_ratio == 0:
             s.excellent_ratio = None
         s.high_line = self.number(L.S_HIGH_LINE)

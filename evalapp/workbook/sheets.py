@@ -63,6 +63,7 @@ class Row:
     sheet: "Sheet"
     line: int
     cells: dict[str, object]
+    label: str = ""  # what the row is about (a 设置 item), put before its messages
 
     def place(self, column: str) -> str:
         index = self.sheet.index[column]
@@ -70,6 +71,8 @@ class Row:
 
     def error(self, column: str | None, message: str) -> None:
         value = self.cells.get(column) if column else None
+        if self.label:
+            message = f"“{self.label}”{message}"
         self.sheet.issues.append(ImportIssue(self.sheet.name, self.line,
                                              self.place(column) if column else None,
                                              value, message))
