@@ -58,37 +58,54 @@ def _fill_component(row: m.Component, c: Component) -> None:
     row.weight = c.weight
 
 
-def save_categories(db: Database, actor: Actor, evaluation_id: int,
-                    categories: list[Category]) -> None:
-    """Replace the category list (order = list order); matched by name."""
+def _replace_named(db: Database, actor: Actor, evaluation_id: int, attr: str, items: list,
+                   model, fill, on_drop, action: str) -> None:
+    """Replace one of an evaluation's named lists (categories, groups, components)."""
     require(actor, MANAGE)
     with unit_of_work(db) as s:
         ev = get_evaluation(s, evaluation_id, for_change=True)
-        old = [_plain(c) for c in load_data(s, ev).categories]
-        keep, dropped = _match_by_name(ev.categories, categories, m.Category, _fill_category)
+        old = [_plain(x) for x in getattr(load_data(s, ev), attr)]
+        keep, dropped = _match_by_name(getattr(ev, attr), items, model, fill)
         for row in dropped:
-            if s.scalar(select(m.Department.id).where(m.Department.category_id == row.id)):
-                raise DomainError(f"部门类别“{row.name}”下还有部门,不能删除")
-        ev.categories = keep
+            on_drop(s, row)
+        setattr(ev, attr, keep)
         _check(s, ev)
-        audit(s, actor, ev.id, "修改部门类别", ev.name, old=old,
-              new=[_plain(c) for c in categories])
+        audit(s, actor, ev.id, action, ev.name, old=old, new=[_plain(x) for x in items])
+
+
+def _drop_category(s, row: m.Category) -> None:
+    if s.scalar(select(m.Department.id).where(m.Department.category_id == row.id)):
+        raise DomainError(f"部门类别“{row.name}”下还有部门,不能删除")
+
+
+def _drop_group(s, row: m.EvaluatorGroup) -> None:
+    if s.scalar(select(m.Ballot.id).where(m.Ballot.group_id == row.id)):
+        raise DomainError(f"评委类别“{row.name}”已有选票,不能删除")
+    s.execute(delete(m.Evaluator).where(m.Evaluator.group_id == row.id))
+
+
+def _drop_component(s, row: m.Component) -> None:
+    s.execute(delete(m.ComponentValue).where(m.ComponentValue.component_id == row.id))
+
+
+def save_categories(db: Database, actor: Actor, evaluation_id: int,
+                    categories: list[Category]) -> None:
+    """Replace the category list (order = list order); matched by name."""
+    _replace_named(db, actor, evaluation_id, "categories", categories, m.Category,
+                   _fill_category, _drop_category, "修改部门类别")
 
 
 def save_groups(db: Database, actor: Actor, evaluation_id: int, groups: list[Group]) -> None:
     """Replace the evaluator groups (weights must sum to 100); matched by name."""
-    require(actor, MANAGE)
-    with unit_of_work(db) as s:
-        ev = get_evaluation(s, evaluation_id, for_change=True)
-        old = [_plain(g) for g in load_data(s, ev).groups]
-        keep, dropped = _match_by_name(ev.groups, groups, m.EvaluatorGroup, _fill_group)
-        for row in dropped:
-            if s.scalar(select(m.Ballot.id).where(m.Ballot.group_id == row.id)):
-                raise DomainError(f"评委类别“{row.name}”已有选票,不能删除")
-            s.execute(delete(m.Evaluator).where(m.Evaluator.group_id == row.id))
-        ev.groups = keep
-        _check(s, ev)
-        audit(s, actor, ev.id, "修改评委类别", ev.name, old=old, new=[_plain(g) for g in groups])
+    _replace_named(db, actor, evaluation_id, "groups", groups, m.EvaluatorGroup, _fill_group,
+                   _drop_group, "修改评委类别")
+
+
+def save_components(db: Database, actor: Actor, evaluation_id: int,
+                    components: list[Component]) -> None:
+    """Replace the score components (must contain 集中考评, weights sum to 100)."""
+    _replace_named(db, actor, evaluation_id, "components", components, m.Component,
+                   _fill_component, _drop_component, "修改得分构成")
 
 
 def save_department(db: Database, actor: Actor, evaluation_id: int, department: Department,
@@ -187,22 +204,6 @@ def save_evaluators(db: Database, actor: Actor, evaluation_id: int,
                               unit=e.unit, seat=e.seat))
         audit(s, actor, ev.id, "修改评委名单", ev.name, old=old,
               new=[_plain(e) for e in evaluators])
-
-
-def save_components(db: Database, actor: Actor, evaluation_id: int,
-                    components: list[Component]) -> None:
-    """Replace the score components (must contain 集中考评, weights sum to 100)."""
-    require(actor, MANAGE)
-    with unit_of_work(db) as s:
-        ev = get_evaluation(s, evaluation_id, for_change=True)
-        old = [_plain(c) for c in load_data(s, ev).components]
-        keep, dropped = _match_by_name(ev.components, components, m.Component, _fill_component)
-        for row in dropped:
-            s.execute(delete(m.ComponentValue).where(m.ComponentValue.component_id == row.id))
-        ev.components = keep
-        _check(s, ev)
-        audit(s, actor, ev.id, "修改得分构成", ev.name, old=old,
-              new=[_plain(c) for c in components])
 
 
 def set_component_value(db: Database, actor: Actor, evaluation_id: int, department: str,
