@@ -153,7 +153,8 @@ class _Parser:
                 row.error("权重", "权重必须大于 0")
                 weight = None
             trim = row.integer("去掉最高最低分个数", 0, low=0)
-            trim_from = row.integer("去极值起始人数", 5, low=1)
+            # Blank: the default 5, raised to the least allowed value 2k+1 when k > 2.
+            trim_from = row.integer("去极值起始人数", max(5, 2 * (trim or 0) + 1), low=1)
             if trim is not None and trim_from is not None and trim_from < 2 * trim + 1:
                 row.error("去极值起始人数", f"去掉最高最低各 {trim} 个时,起始人数至少为 "
                                            f"{2 * trim + 1}")
@@ -278,11 +279,7 @@ class _Parser:
             points = row.number("分值", default=Decimal(0) if veto else None)
             if points is None and row.cells.get("分值") is None:
                 row.error("分值", "不能为空(一票否决时可填 0)")
-            elif points is not None and points == 0 and not veto:
-                row.error("分值", "分值为 0 的加减分没有意义")
             reason = row.text("事由")
-            if veto and not reason:
-                row.error("事由", "一票否决必须写明事由")
             if dept and points is not None:
                 result.append(Adjustment(dept, points, reason, veto))
         return result
