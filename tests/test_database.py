@@ -38,32 +38,30 @@ def test_newer_schema_is_refused(tmp_path):
         open_database(path)
 
 
-def test_old_schema_is_copied_aside_then_migrated(tmp_path, monkeypatch):
+def test_old_schema_is_copied_aside_then_migrated(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from evalapp.db.engine import _alembic_config
     path = tmp_path / "old.db"
-    open_database(path).dispose()
-    # Pretend the file is at an older revision: an empty base (no tables, old stamp).
+    engine = create_engine(f"sqlite:///{path}")
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    engine.dispose()
     with sqlite3.connect(path) as c:
-        tables = [r[0] for r in c.execute(
-            "select name from sqlite_master where type='table' and name != 'alembic_version'")]
-        for t in tables:
-            c.execute(f"drop table {t}")
-        c.execute("delete from alembic_version")
-        c.execute("insert into alembic_version values ('0000_base')")
-    from evalapp.db import engine as engine_module
-    real = engine_module.ScriptDirectory.walk_revisions
-
-    class Fake:
-        revision = "0000_base"
-
-    monkeypatch.setattr(engine_module.ScriptDirectory, "walk_revisions",
-                        lambda self: [*real(self), Fake()])
-    # Alembic itself cannot upgrade from the fake revision; the copy must exist before it tries.
-    with pytest.raises(Exception):
-        open_database(path)
-    copies = list(tmp_path.glob("old.迁移前备份-0000_base-*.db"))
-    assert len(copies) == 1
-    with sqlite3.connect(copies[0]) as c:
-        assert c.execute("select version_num from alembic_version").fetchone()[0] == "0000_base"
+        c.execute("insert into operators (name, role, password_hash, active, created_at) "
+                  "values ('张', 'admin', 'x', 1, '2026-01-01 00:00:00')")
+    db = open_database(path)
+    with db.engine.connect() as c:
+        assert c.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        assert c.execute(text("select name from operators")).scalar() == "张"
+    db.dispose()
+    [copy] = list(tmp_path.glob("old.迁移前备份-0001-*.db"))
+    with sqlite3.connect(copy) as c:
+        assert c.execute("select version_num from alembic_version").fetchone()[0] == "0001"
+        assert c.execute("select name from operators").fetchone()[0] == "张"
 
 
 def test_db_argument_takes_path_or_url(tmp_path):

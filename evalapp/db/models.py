@@ -188,8 +188,26 @@ class Ballot(Base):
     void_reason: Mapped[str | None] = mapped_column(String(200))
     marks: Mapped[dict] = mapped_column(MarksJSON)
     entered_by: Mapped[str] = mapped_column(String(50), default="")
+    # confirmed (counts) | pending (awaits the second entry) | conflict (entries differ) |
+    # reentry (sent back: two new entries needed). Without double entry: always confirmed.
+    status: Mapped[str] = mapped_column(String(10), default="confirmed",
+                                        server_default="confirmed")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BallotEntry(Base):
+    """One operator's independent typing of a ballot (双人录入); kept for the record."""
+
+    __tablename__ = "ballot_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), index=True)
+    operator: Mapped[str] = mapped_column(String(50))
+    group_id: Mapped[int] = mapped_column(ForeignKey("evaluator_groups.id"))
+    own_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    marks: Mapped[dict] = mapped_column(MarksJSON)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class FinalResult(Base):

@@ -18,6 +18,10 @@ from evalapp.services.context import (
 from evalapp.services.store import settings_of
 
 
+STATUS_LABELS = {"confirmed": "已确认", "pending": "待第二次录入", "conflict": "待核对",
+                 "reentry": "退回重录"}
+
+
 @dataclass(frozen=True)
 class BallotInput:
     """A ballot as typed: marks by department name (raw values; blanks may be omitted)."""
@@ -39,6 +43,11 @@ class BallotInfo:
     entered_by: str
     created_at: datetime
     updated_at: datetime
+    status: str = "confirmed"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 class _Names:
@@ -55,7 +64,7 @@ class _Names:
                           self.dept_names.get(b.own_department_id) if b.own_department_id
                           else None, b.void_reason,
                           {self.dept_names[k]: v for k, v in b.marks.items()}, b.entered_by,
-                          b.created_at, b.updated_at)
+                          b.created_at, b.updated_at, b.status)
 
 
 def _validate(session: Session, evaluation: m.Evaluation, names: _Names, entry: BallotInput,
@@ -94,10 +103,15 @@ def _validate(session: Session, evaluation: m.Evaluation, names: _Names, entry: 
 
 
 def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput) -> BallotInfo:
+    """Save a typed ballot. With double entry on, this is one of the two independent entries
+    (see double_entry.py): the ballot counts once a second operator typed the same."""
     require(actor, ENTER)
     with unit_of_work(db) as s:
         evaluation = get_evaluation(s, evaluation_id, for_change=True)
         names = _Names(evaluation)
+        if evaluation.double_entry:
+            from evalapp.services.double_entry import record_entry
+            return record_entry(s, actor, evaluation, names, entry, _validate)
         serial, marks = _validate(s, evaluation, names, entry, None)
         stamp = now()
         own = names.departments.get(entry.own_department or "")

@@ -11,6 +11,7 @@ from evalapp.db.engine import Database
 from evalapp.domain import EvaluationData
 from evalapp.rounding import fixed
 from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
+from evalapp.services.double_entry import CONFIRMED, entry_counts
 from evalapp.services.evaluations import get_data, previous_evaluation_id
 from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult, tally
 
@@ -21,6 +22,7 @@ class Results:
 
     data: EvaluationData
     result: TallyResult
+    unconfirmed: int = 0  # ballots entered but not (yet) counted: double entry not complete
 
 
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
@@ -31,7 +33,9 @@ def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> 
     if previous_id is not None:
         before = tally(get_data(db, previous_id))
         previous = PreviousResult(before.evaluation, before.year, before.standings())
-    return Results(data, tally(data, previous))
+    counts = entry_counts(db, evaluation_id)
+    unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
+    return Results(data, tally(data, previous), unconfirmed)
 
 
 def result_dict(result: TallyResult) -> dict:

@@ -121,6 +121,9 @@ def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
     return data
 
 
+CONFIRMED = "confirmed"  # only confirmed ballots count (RULES input); see double_entry.py
+
+
 def load_ballots(session: Session, evaluation_id: int, groups: dict[int, str],
                  departments: dict[int, str]) -> list[Ballot]:
     table = m.Ballot.__table__
@@ -128,7 +131,8 @@ def load_ballots(session: Session, evaluation_id: int, groups: dict[int, str],
     rows = session.execute(
         select(table.c.serial, table.c.group_id, table.c.own_department_id,
                table.c.void_reason, type_coerce(table.c.marks, Text))
-        .where(table.c.evaluation_id == evaluation_id).order_by(table.c.serial))
+        .where(table.c.evaluation_id == evaluation_id, table.c.status == CONFIRMED)
+        .order_by(table.c.serial))
     ballots = []
     for serial, group_id, own, void, text in rows:
         raw = json.loads(text) if text else {}

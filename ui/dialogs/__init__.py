@@ -1,0 +1,1 @@
+"""Dialogs for focused tasks: sign-in, start, reasons, reconciliation of one ballot."""

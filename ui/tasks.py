@@ -1,0 +1,72 @@
+"""Long work off the GUI thread through one helper; tests make it synchronous."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+_synchronous = False
+
+
+def set_synchronous(flag: bool) -> None:
+    """Run every task on the calling thread (for tests)."""
+    global _synchronous
+    _synchronous = flag
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], object], signals: _Signals):
+        super().__init__()
+        self.work, self.signals = work, signals
+
+    def run(self) -> None:  # runs on a pool thread: never touches widgets
+        try:
+            result = self.work()
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread
+            exc.traceback_text = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_alive: set[_Signals] = set()
+
+
+def run_in_background(work: Callable[[], object], on_done: Callable[[object], None],
+                      on_error: Callable[[Exception], None], parent: QWidget | None = None,
+                      label: str = "正在处理,请稍候……") -> None:
+    """Run ``work`` on the thread pool with a progress dialog; callbacks run on the GUI thread.
+
+    ``work`` must open its own database session (services do) and never touch widgets.
+    """
+    if _synchronous:
+        try:
+            result = work()
+        except Exception as exc:  # noqa: BLE001
+            on_error(exc)
+        else:
+            on_done(result)
+        return
+    dialog = QProgressDialog(label, None, 0, 0, parent)
+    dialog.setWindowTitle("请稍候")
+    dialog.setMinimumDuration(300)
+    signals = _Signals()
+    _alive.add(signals)
+
+    def finish(callback, value) -> None:
+        dialog.reset()
+        dialog.deleteLater()
+        _alive.discard(signals)
+        callback(value)
+
+    signals.done.connect(lambda value: finish(on_done, value))
+    signals.failed.connect(lambda exc: finish(on_error, exc))
+    QThreadPool.globalInstance().start(_Task(work, signals))
