@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-venv.sh requirements.txt
-exec .venv/bin/python main.py "$@"
+exec .venv/bin/python main.py --demo-if-empty "$@"

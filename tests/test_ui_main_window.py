@@ -1,39 +1,121 @@
-"""The minimal main window shows the same ranking as the command line."""
+"""Start, sign-in and the main window's frame: title, role-based pages, menus."""
 
-import json
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QVBoxLayout
 
+from evalapp.services.context import ADMIN, CHAIR, CLERK, ENTER, MANAGE, Actor
 from evalapp.services.demo import create_demo
-from evalapp.services.results import compute_results, result_json
+from evalapp.services.evaluations import list_evaluations
+from evalapp.services.operators import create_operator, list_operators
+from ui.context import AppContext
+from ui.dialogs.sign_in_dialog import SignInDialog
+from ui.dialogs.start_dialog import StartDialog
 from ui.main_window import MainWindow
-from ui.models.ranking_table_model import RankingTableModel
+from ui.pages.base import Page
 
 
-def test_main_window_matches_command_line(qtbot, db):
-    latest = create_demo(db)[-1]
-    window = MainWindow(db)
+def _page(title, permission, shortcut):
+    class _P(Page):
+        def __init__(self, ctx, parent=None):
+            super().__init__(ctx, parent)
+            self.refreshed = 0
+            QVBoxLayout(self).addWidget(QLabel(title))
+
+        def refresh(self):
+            self.refreshed += 1
+    _P.title, _P.permission, _P.shortcut = title, permission, shortcut
+    return _P
+
+
+PAGES = [_page("考评设置", MANAGE, "Ctrl+1"), _page("选票录入", ENTER, "Ctrl+5"),
+         _page("结果", "view_results", "Ctrl+7")]
+
+
+def _type(widget, text):
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_first_run_creates_admin_and_signs_in(qtbot, db):
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.first_run
+    _type(dialog.name, "张主任")
+    qtbot.keyClicks(dialog.password, "1234")
+    qtbot.keyClicks(dialog.confirm, "1235")
+    dialog.try_accept()
+    assert "不一致" in dialog.message.text() and dialog.actor is None
+    dialog.confirm.clear()
+    qtbot.keyClicks(dialog.confirm, "1234")
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.actor == Actor("张主任", ADMIN)
+    assert [o.name for o in list_operators(db)] == ["张主任"]
+
+
+def test_sign_in_refuses_wrong_password(qtbot, db):
+    from evalapp.services.operators import create_first_admin
+    create_first_admin(db, "张主任", "1234")
+    create_operator(db, Actor("张主任", ADMIN), "李录入", CLERK, "5678")
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.name.setCurrentText("李录入")
+    qtbot.keyClicks(dialog.password, "0000")
+    dialog.try_accept()
+    assert "密码不正确" in dialog.message.text()
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "5678")
+    dialog.try_accept()
+    assert dialog.actor == Actor("李录入", CLERK)
+
+
+def test_start_dialog_opens_demo(qtbot, db):
+    ctx = AppContext(db, Actor("张主任", ADMIN))
+    dialog = StartDialog(ctx)
+    qtbot.addWidget(dialog)
+    buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+    assert not buttons["从上年复制(&C)……"].isEnabled()
+    qtbot.mouseClick(buttons["打开演示考评(&D)"], Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.evaluation_id == max(e.id for e in list_evaluations(db))
+
+
+@pytest.mark.parametrize("role, titles", [
+    (ADMIN, ["考评设置", "选票录入", "结果"]),
+    (CLERK, ["选票录入"]),
+    (CHAIR, ["结果"]),
+])
+def test_pages_follow_the_role(qtbot, db, role, titles):
+    evaluation_id = create_demo(db)[-1]
+    ctx = AppContext(db, Actor("某人", role), evaluation_id)
+    window = MainWindow(ctx, PAGES)
     qtbot.addWidget(window)
-    assert window.chooser.currentData() == latest
-    expected = json.loads(result_json(compute_results(db, latest).result))
-    model = window.model
-    headers = model.headers()
-    shown = {}
-    for row in range(model.rowCount()):
-        cells = [model.index(row, c).data() for c in range(model.columnCount())]
-        shown[cells[2]] = dict(zip(headers, cells))
-    assert len(shown) == len(expected["departments"]) == 73
-    for d in expected["departments"]:
-        cells = shown[d["name"]]
-        assert cells["排名"] == str(d["rank"])
-        assert cells["综合得分"] == d["final_score"]
-        assert cells["集中考评得分"] == d["onsite_score"]
-        for group, score in d["group_scores"].items():
-            assert cells[group] == score
-    assert "选票共 215 张" in window.summary.text()
+    assert [p.title for p in window.pages] == titles
+    assert "2021年度区级部门工作业绩集中考评(初步)" in window.windowTitle()
+    assert "某人" in window.windowTitle()
+    actions = [a.text() for a in window.menuBar().actions()[1].menu().actions()]
+    assert actions == titles
+    import_action = next(a for a in window.menuBar().actions()[0].menu().actions()
+                         if a.text().startswith("导入工作簿"))
+    assert import_action.isEnabled() == (role == ADMIN)
 
 
-def test_ranking_model_passes_modeltester(qtmodeltester, db):
-    latest = create_demo(db)[-1]
-    result = compute_results(db, latest)
-    model = RankingTableModel()
-    model.set_rows(result.result.departments, [g.name for g in result.data.groups], 2)
-    qtmodeltester.check(model)
+def test_shortcut_switches_page_and_refreshes(qtbot, db):
+    evaluation_id = create_demo(db)[-1]
+    ctx = AppContext(db, Actor("张主任", ADMIN), evaluation_id)
+    window = MainWindow(ctx, PAGES)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    QApplication.processEvents()
+    qtbot.keyClick(window.nav, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_page().title == "结果", timeout=2000)
+    assert window.current_page().refreshed >= 1
+    ctx.saved.emit("已保存 选票 A001")
+    assert window.statusBar().currentMessage() == "已保存 选票 A001"
+    assert window.status_label.text().startswith("初步结果")
