@@ -15,3 +15,12 @@ def db(tmp_path):
     database = open_database(tmp_path / "test.db")
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def synchronous_tasks():
+    """Background work runs on the calling thread in tests (like Picard's fake pool)."""
+    from ui import tasks
+    tasks.set_synchronous(True)
+    yield
+    tasks.set_synchronous(False)

@@ -119,3 +119,29 @@ def test_shortcut_switches_page_and_refreshes(qtbot, db):
     ctx.saved.emit("已保存 选票 A001")
     assert window.statusBar().currentMessage() == "已保存 选票 A001"
     assert window.status_label.text().startswith("初步结果")
+
+
+def test_import_from_the_file_menu_reports_every_error(qtbot, db, tmp_path, monkeypatch):
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from test_workbook_percent import EXAMPLE
+    book = openpyxl.load_workbook(EXAMPLE)
+    book["选票"]["E2"] = 101
+    book["评委类别"]["B2"] = "六十"
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    ctx = AppContext(db, Actor("张主任", ADMIN), None)
+    window = MainWindow(ctx, PAGES)
+    qtbot.addWidget(window)
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    import_action = next(a for a in window.menuBar().actions()[0].menu().actions()
+                         if a.text().startswith("导入工作簿"))
+    import_action.trigger()
+    assert "101 超出分值范围" in shown[0] and "权重" in shown[0]
+    assert list_evaluations(db) == []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(EXAMPLE), ""))
+    import_action.trigger()
+    assert ctx.evaluation_id == list_evaluations(db)[0].id
+    assert "示例" in window.windowTitle()

@@ -70,3 +70,28 @@ def run_in_background(work: Callable[[], object], on_done: Callable[[object], No
     signals.done.connect(lambda value: finish(on_done, value))
     signals.failed.connect(lambda exc: finish(on_error, exc))
     QThreadPool.globalInstance().start(_Task(work, signals))
+
+
+def run_with_progress(work: Callable[[], object], parent: QWidget | None = None,
+                      label: str = "正在处理,请稍候……") -> object:
+    """Run ``work`` in the background while the GUI stays responsive; return its result
+    (or raise its exception) once done. For steps whose caller needs the answer."""
+    if _synchronous:
+        return work()
+    from PySide6.QtCore import QEventLoop
+    loop = QEventLoop()
+    outcome: dict[str, object] = {}
+
+    def done(value) -> None:
+        outcome["value"] = value
+        loop.quit()
+
+    def failed(exc) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run_in_background(work, done, failed, parent, label)
+    loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]

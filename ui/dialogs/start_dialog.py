@@ -16,6 +16,7 @@ from evalapp.services.evaluations import (
 )
 from evalapp.workbook.importer import read_workbook
 from ui.context import AppContext
+from ui.tasks import run_with_progress
 
 
 class NewEvaluationDialog(QDialog):
@@ -71,11 +72,14 @@ def import_workbook(ctx: AppContext, parent) -> int | None:
     path, _ = QFileDialog.getOpenFileName(parent, "导入考评工作簿", "", "Excel 工作簿 (*.xlsx)")
     if not path:
         return None
-    return import_evaluation(ctx.db, ctx.actor, read_workbook(path))
+    db, actor = ctx.db, ctx.actor
+    return run_with_progress(lambda: import_evaluation(db, actor, read_workbook(path)), parent,
+                             "正在导入工作簿……")
 
 
 def open_demo(ctx: AppContext, parent) -> int | None:
-    return create_demo(ctx.db, ctx.actor)[-1]
+    db, actor = ctx.db, ctx.actor
+    return run_with_progress(lambda: create_demo(db, actor)[-1], parent, "正在生成演示考评……")
 
 
 class StartDialog(QDialog):
