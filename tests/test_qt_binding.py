@@ -6,6 +6,19 @@ import sys
 from PySide6.QtWidgets import QLabel
 
 
+def test_signal_emits_keep_true_alive(qapp):
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        fired = Signal()
+
+    emitter = Emitter()
+    before = sys.getrefcount(True)
+    for _ in range(2000):
+        emitter.fired.emit()
+    assert before - sys.getrefcount(True) < 50
+
+
 def test_void_calls_keep_none_alive(qapp):
     label = QLabel()
     before = sys.getrefcount(None)

@@ -192,3 +192,15 @@ def test_categories_components_and_values(db):
     data = get_data(db, eid)
     assert data.categories[0].commend.percent == Decimal(10)
     assert [c.name for c in data.components] == ["集中考评", "目标考核"]
+
+
+def test_previous_year_follows_changes_to_it(db):
+    from evalapp.services.demo import create_demo
+    first, second = create_demo(db)
+    before = compute_results(db, second).result
+    assert before.previous is not None and before.previous.year == 2020
+    loser = next(d for d in compute_results(db, first).result.departments
+                 if d.outcome == "admonish" and not d.veto)
+    R.add_adjustment(db, ADMIN_ACTOR, first, Adjustment(loser.name, Decimal(20), "复核加分"))
+    after = compute_results(db, second).result
+    assert after.previous.standings[loser.name].outcome != "admonish"

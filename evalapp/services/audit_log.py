@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from evalapp.db import models as m
 from evalapp.db.engine import Database
@@ -51,3 +51,10 @@ def audit_operators(db: Database, evaluation_id: int | None) -> list[str]:
         if evaluation_id is not None:
             query = query.where(m.AuditEntry.evaluation_id == evaluation_id)
         return list(s.scalars(query))
+
+
+def last_change_id(db: Database, evaluation_id: int) -> int:
+    """The id of the newest audit row of an evaluation: changes whenever it changes."""
+    with db.session() as s:
+        return s.scalar(select(func.max(m.AuditEntry.id)).where(
+            m.AuditEntry.evaluation_id == evaluation_id)) or 0

@@ -12,6 +12,7 @@ from evalapp.domain import EvaluationData
 from evalapp.rounding import fixed
 from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
 from evalapp.services.double_entry import CONFIRMED, entry_counts
+from evalapp.services.audit_log import last_change_id
 from evalapp.services.evaluations import get_data, previous_evaluation_id
 from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult, tally
 
@@ -25,14 +26,27 @@ class Results:
     unconfirmed: int = 0  # ballots entered but not (yet) counted: double entry not complete
 
 
+_previous_cache: dict[tuple[str, int], tuple[int, PreviousResult]] = {}
+
+
+def previous_result(db: Database, evaluation_id: int) -> PreviousResult:
+    """Last year's standings, recomputed only when that evaluation changed since (every
+    change through the services leaves an audit row, so its newest row id is its version)."""
+    version = last_change_id(db, evaluation_id)
+    key = (db.url, evaluation_id)
+    hit = _previous_cache.get(key)
+    if hit is None or hit[0] != version:
+        before = tally(get_data(db, evaluation_id))
+        hit = (version, PreviousResult(before.evaluation, before.year, before.standings()))
+        _previous_cache[key] = hit
+    return hit[1]
+
+
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
     require(actor, VIEW_RESULTS)
     data = get_data(db, evaluation_id)
-    previous = None
     previous_id = previous_evaluation_id(db, evaluation_id)
-    if previous_id is not None:
-        before = tally(get_data(db, previous_id))
-        previous = PreviousResult(before.evaluation, before.year, before.standings())
+    previous = None if previous_id is None else previous_result(db, previous_id)
     counts = entry_counts(db, evaluation_id)
     unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
     return Results(data, tally(data, previous), unconfirmed)

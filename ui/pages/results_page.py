@@ -1,0 +1,297 @@
+"""结果 page: the live ranking with filters, ballot statistics, a chart and the workbook export."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evalapp.domain import ONSITE_COMPONENT, STATUS_FINAL
+from evalapp.services.context import MANAGE, VIEW_RESULTS
+from evalapp.services.evaluations import list_evaluations
+from evalapp.services.results import Results, compute_results
+from evalapp.workbook.results_xlsx import write_results_workbook
+from ui.models.results_table_model import ROW_ROLE, ResultsFilterProxy, ResultsTableModel
+from ui.pages.base import Page
+from ui.tasks import run_in_background
+from ui.widgets.ballot_stats_panel import BallotStatsPanel
+from ui.widgets.score_chart import ScoreChart
+
+ALL_CATEGORIES = "全部类别"
+DEBOUNCE_MS = 200
+MAX_WARNING_LINES = 4  # more warnings scroll
+
+
+def warning_advice(text: str) -> str:
+    """A warning of the tally with a sentence saying what to do about it."""
+    if "不参加排名" in text and "缺少" in text:
+        return f"{text}。请在“其他得分”页录入缺少的分值;录入前不能定稿。"
+    if "不参加排名" in text:
+        return f"{text}。请检查该部门是否有有效选票,或在“部门”页核对名单。"
+    return text if text.endswith("。") else text + "。"
+
+
+class ResultsPage(Page):
+    """Ranking overall and per category; updates by itself when ballots or data change."""
+
+    title = "结果"
+    permission = VIEW_RESULTS
+    shortcut = "Ctrl+7"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.results: Results | None = None
+        self._stale = True
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.recompute)
+        self.model = ResultsTableModel(self)
+        self.proxy = ResultsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        ctx.ballots_changed.connect(self.schedule)
+        ctx.data_changed.connect(self.schedule)
+        ctx.evaluation_changed.connect(lambda _id: self.schedule())
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.header = QLabel()
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header.setWordWrap(True)
+        self.warnings = QListWidget()
+        self.warnings.setWordWrap(True)
+        self.warnings.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._ranking_tab(), "排名")
+        self.stats = BallotStatsPanel()
+        self.stats.allow_details(self.ctx.may(MANAGE))
+        self.tabs.addTab(self.stats, "选票统计")
+        self.chart = ScoreChart()
+        self.tabs.addTab(self.chart, "得分图")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.tabs, 1)
+
+    def _ranking_tab(self):
+        self.category = QComboBox()
+        self.category.setMinimumContentsLength(8)
+        self.category.currentIndexChanged.connect(self._filter)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("输入部门名称筛选(Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.export_button = QPushButton("导出结果工作簿(Ctrl+E)")
+        self.export_button.setToolTip("把结果写入 Excel 工作簿(各类别排名、总排名、选票统计)")
+        self.export_button.clicked.connect(self.export)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export)
+        QShortcut(QKeySequence("Ctrl+F"), self, self._focus_filter)
+        label = QLabel("类别(&L):")
+        label.setBuddy(self.category)
+        bar = QHBoxLayout()
+        bar.addWidget(label)
+        bar.addWidget(self.category)
+        bar.addSpacing(12)
+        bar.addWidget(self.filter, 1)
+        self.details = QCheckBox("显示各评委类别得分(&D)")
+        self.details.setToolTip("在表中显示每个评委类别给出的得分(Alt+D)")
+        self.details.toggled.connect(self._show_details)
+        bar.addWidget(self.details)
+        bar.addWidget(self.export_button)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ResultsTableModel.RANK, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._fit_columns)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        return tab
+
+    def _show_details(self, shown: bool) -> None:
+        """Show or hide the per-group score columns (too many to fit beside the rest)."""
+        first = len(ResultsTableModel.HEAD)
+        for column in range(first, first + self.model.group_count()):
+            self.table.setColumnHidden(column, not shown)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their numbers or their (two-line) header, whichever is wider."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(self.model.columnCount()):
+            text = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            title = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+            sorted_here = column == header.sortIndicatorSection()
+            header.resizeSection(column, max(self.table.sizeHintForColumn(column) + 6,
+                                             title + (34 if sorted_here else 14)))
+
+    def _focus_filter(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    # ------------------------------------------------------------------ updating
+    def refresh(self) -> None:
+        self.recompute()
+
+    def schedule(self) -> None:
+        """Recompute 200 ms after the last change (now if shown, else when shown again)."""
+        self._stale = True
+        if self.isVisible():
+            self.timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.timer.start(0)
+
+    def recompute(self) -> None:
+        self.timer.stop()
+        self._stale = False
+        evaluation_id = self.ctx.evaluation_id
+        if evaluation_id is None:
+            self.results = None
+            self.model.set_rows([], [], [], 2, False)
+            self.header.setText("尚未打开考评活动。")
+            self.warnings.clear()
+            self.warnings.setVisible(False)
+            return
+        results = self.call(compute_results, self.ctx.db, evaluation_id, self.ctx.actor)
+        if results is not None:
+            self.show_results(results)
+
+    def show_results(self, results: Results) -> None:
+        """Show a computed result, keeping the selected department and the scroll position."""
+        self.results = results
+        r, data = results.result, results.data
+        selected = self._selected_name()
+        scroll = self.table.verticalScrollBar().value()
+        components = [c.name for c in data.effective_components() if c.name != ONSITE_COMPONENT]
+        columns = self.model.headers()
+        self.model.set_rows(r.departments, [g.name for g in data.groups], components,
+                            r.decimals, r.previous is not None)
+        self._fill_categories(sorted({d.category for d in r.departments},
+                                     key=self._category_order(data)))
+        self._show_details(self.details.isChecked())
+        if self.model.headers() != columns:  # widths are measured once per set of columns
+            self._fit_columns()
+        self._restore(selected, scroll)
+        self._show_header(results)
+        self.stats.set_result(r)
+        self.chart.set_result(r.departments, self._categories(), r.decimals)
+
+    def _category_order(self, data):
+        order = [c.name for c in data.categories]
+        return lambda name: (order.index(name) if name in order else len(order), name)
+
+    def _categories(self) -> list[str]:
+        return [self.category.itemText(i) for i in range(1, self.category.count())]
+
+    def _fill_categories(self, names: list[str]) -> None:
+        current = self.category.currentText()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItems([ALL_CATEGORIES, *names])
+        self.category.setCurrentText(current if current in names else ALL_CATEGORIES)
+        self.category.blockSignals(False)
+        self._filter()
+
+    def _selected_name(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE).name if rows else None
+
+    def _restore(self, name: str | None, scroll: int) -> None:
+        row = self.model.row_of(name) if name else None
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.table.selectRow(index.row())
+        self.table.verticalScrollBar().setValue(scroll)
+
+    def _status_text(self) -> str:
+        for info in list_evaluations(self.ctx.db):
+            if info.id == self.ctx.evaluation_id:
+                return "正式结果" if info.status == STATUS_FINAL else "初步结果"
+        return "初步结果"
+
+    def _show_header(self, results: Results) -> None:
+        r = results.result
+        parts = [f"<b>{html.escape(r.evaluation)}</b>", f"<b>{self._status_text()}</b>",
+                 (f"选票 共 {r.total_ballots} 张 有效 {r.valid_ballots} 张 "
+                  f"无效 {r.invalid_ballots} 张"), f"摘要 {r.digest[:16]}"]
+        if results.unconfirmed:
+            parts.insert(3, f"另有未核对选票 {results.unconfirmed} 张未计入")
+        self.header.setText(" · ".join(parts))
+        self.header.setToolTip(f"摘要(SHA-256):{r.digest}")
+        self.warnings.clear()
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        messages = [warning_advice(w) for w in r.warnings]
+        if results.unconfirmed:
+            messages.insert(0, f"另有未核对选票 {results.unconfirmed} 张未计入:双人录入尚未完成"
+                               "或在核对队列中,请在“选票录入”和“双人录入核对”页处理。")
+        for text in messages:
+            QListWidgetItem(icon, text, self.warnings)
+        self.warnings.setVisible(bool(messages))
+        shown = range(min(len(messages), MAX_WARNING_LINES))
+        self.warnings.setFixedHeight(sum(self.warnings.sizeHintForRow(i) for i in shown)
+                                     + 2 * self.warnings.frameWidth() + 2)
+
+    def _filter(self) -> None:
+        category = self.category.currentText()
+        chosen = None if category in ("", ALL_CATEGORIES) else category
+        self.proxy.set_filter(chosen, self.filter.text())
+        if chosen:
+            self.chart.set_category(chosen)
+
+    def visible_rows(self) -> list:
+        """The departments shown, in view order (for tests and the projector)."""
+        return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
+
+    # ------------------------------------------------------------------ export
+    def export(self) -> None:
+        if self.results is None:
+            return
+        r, data = self.results.result, self.results.data
+        default = str(Path.home() / f"{r.evaluation}结果.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "导出结果工作簿", default,
+                                              "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        groups = [g.name for g in data.groups]
+        components = [c.name for c in data.effective_components()]
+        run_in_background(lambda: write_results_workbook(r, path, groups, components),
+                          lambda _none: self.ctx.saved.emit(f"已导出结果工作簿 {path}"),
+                          lambda exc: self.show_error(exc, "导出失败"), self,
+                          "正在导出结果工作簿……")
+
