@@ -3,6 +3,7 @@
 import sys
 
 SUBCOMMANDS = {"import", "results", "export", "template", "demo", "verify", "list",
+               "notice", "lists", "feedback", "ballots",
                "-h", "--help"}
 
 

@@ -1,4 +1,5 @@
-"""The command line of WORKBOOK.md: import, results, export, template, demo, verify."""
+"""The command line of WORKBOOK.md: import, results, export, template, demo, verify; and the
+printed documents of issue 4: notice, lists, feedback, ballots."""
 
 from __future__ import annotations
 
@@ -38,7 +39,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--evaluation", type=int)
     p.add_argument("--digest", help="印在通报上的摘要(可只写前若干位)")
     p = command("list", "列出数据库中的考评活动")
+    _report_commands(command)
     return parser
+
+
+def _report_commands(command) -> None:
+    """notice / lists / feedback / ballots: the printed documents as PDF (issue 4)."""
+    p = command("notice", "生成考评结果通报(公文格式 PDF,附排名表)")
+    p.add_argument("out")
+    p.add_argument("--evaluation", type=int)
+    p = command("lists", "生成通报表扬名单和诫勉谈话名单(PDF,各一页)")
+    p.add_argument("out")
+    p.add_argument("--evaluation", type=int)
+    p.add_argument("--kind", choices=["commend", "admonish"], help="只生成其中一份名单")
+    p = command("feedback", "生成部门考评结果反馈单(PDF,每个部门一页)")
+    p.add_argument("out")
+    p.add_argument("--evaluation", type=int)
+    p.add_argument("--department", help="只生成该部门的反馈单")
+    p = command("ballots", "生成空白评分表(PDF,每张一个票号)")
+    p.add_argument("out")
+    p.add_argument("--evaluation", type=int)
+    p.add_argument("--group", help="只生成该评委类别的评分表")
+    p.add_argument("--copies", type=int, help="每个评委类别的份数(默认为发出票数)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +155,53 @@ def cmd_list(args) -> int:
     return 0
 
 
-COMMANDS = {"import": cmd_import, "results": cmd_results, "export": cmd_export,
+def _report_input(args):
+    """(results, final) of the evaluation a report command names."""
+    from evalapp.domain import STATUS_FINAL
+    from evalapp.services.evaluations import list_evaluations
+    from evalapp.services.results import compute_results
+    db = _db(args)
+    evaluation_id = _evaluation(db, args)
+    results = compute_results(db, evaluation_id)
+    status = next((e.status for e in list_evaluations(db) if e.id == evaluation_id), None)
+    return results, status == STATUS_FINAL
+
+
+def cmd_notice(args) -> int:
+    from evalapp.reports.notice_pdf import write_notice
+    results, final = _report_input(args)
+    write_notice(results, args.out, final=final)
+    print(args.out)
+    return 0
+
+
+def cmd_lists(args) -> int:
+    from evalapp.reports.lists_pdf import ListOptions, write_lists
+    results, final = _report_input(args)
+    kinds = (args.kind,) if args.kind else ("commend", "admonish")
+    write_lists(results, args.out, ListOptions(kinds=kinds), final=final)
+    print(args.out)
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
+    results, final = _report_input(args)
+    write_feedback(results, args.out, FeedbackOptions(department=args.department), final=final)
+    print(args.out)
+    return 0
+
+
+def cmd_ballots(args) -> int:
+    from evalapp.reports.ballots_pdf import BallotOptions, write_ballots
+    results, _ = _report_input(args)
+    write_ballots(results, args.out, BallotOptions(group=args.group, copies=args.copies))
+    print(args.out)
+    return 0
+
+
+COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
+            "ballots": cmd_ballots,
+            "import": cmd_import, "results": cmd_results, "export": cmd_export,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list}
 

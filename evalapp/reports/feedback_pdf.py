@@ -1,0 +1,148 @@
+"""Per-department feedback sheets (考评结果反馈单): one page per department."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepInFrame, PageBreak, Spacer, Table, TableStyle
+
+from evalapp.domain import ONSITE_COMPONENT, DomainError, format_decimal
+from evalapp.reports.common import Status, build_pdf, para, rank_text, score, table_font
+from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE
+from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE
+from evalapp.services.results import Results
+from evalapp.tally_result import OUTCOME_LABELS, DepartmentResult
+
+LABEL_W = 34 * mm
+GRID = [("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+SHADE = colors.Color(0.93, 0.93, 0.93)
+
+
+@dataclass
+class FeedbackOptions:
+    department: str | None = None  # None: every department, one page each
+    issuer: str = "区委考核办"
+    date: str = "　　　　年　　月　　日"
+
+
+def rank_change_text(d: DepartmentResult) -> str:
+    if d.previous is None or d.previous.rank is None:
+        return "上年无排名"
+    change = d.rank_change
+    text = f"上年第 {d.previous.rank} 名"
+    if change is None:
+        return text
+    if change > 0:
+        return f"{text},上升 {change} 位"
+    if change < 0:
+        return f"{text},下降 {-change} 位"
+    return f"{text},名次不变"
+
+
+def outcome_text(d: DepartmentResult) -> str:
+    text = OUTCOME_LABELS[d.outcome]
+    if d.outcome == "none":
+        text = "无(既不表扬也不诫勉)"
+    if not d.scored:
+        text = f"无有效评分({d.unscored_reason})" if d.unscored_reason else text
+    notes = []
+    if d.veto:
+        notes.append("一票否决" + (f":{d.veto_reason}" if d.veto_reason else ""))
+    if d.repeat:
+        notes.append("连续两年末位")
+    return text + (f"({';'.join(notes)})" if notes else "")
+
+
+def _kv_table(pairs: list[tuple[str, str]]) -> Table:
+    rows = [[para(k, HEI, 11), para(v, SONG, 11)] for k, v in pairs]
+    table = Table(rows, colWidths=[LABEL_W, BLOCK_W - LABEL_W])
+    table.setStyle(TableStyle(GRID + [table_font(), ("BACKGROUND", (0, 0), (0, -1), SHADE)]))
+    return table
+
+
+def _summary(results: Results, d: DepartmentResult) -> Table:
+    r, places = results.result, results.result.decimals
+    ranked = sum(1 for x in r.departments if x.rank is not None)
+    in_category = sum(1 for x in r.departments if x.category == d.category and x.rank is not None)
+    pairs = [("综合得分", score(d.final_score, places)),
+             ("集中考评得分", score(d.onsite_score, places))]
+    for c in results.data.effective_components():
+        if c.name != ONSITE_COMPONENT:
+            value = d.component_values.get(c.name)
+            pairs.append((f"{c.name}({format_decimal(c.weight)}%)",
+                          "—" if value is None else f"{value:.{places}f}"))
+    if d.scored:
+        pairs += [("加分", f"{d.bonus:.{places}f}"), ("减分", f"{d.penalty:.{places}f}")]
+    pairs += [("总排名", f"{rank_text(d.rank)} / {ranked}"),
+              ("类别内排名", f"{rank_text(d.category_rank)} / {in_category}({d.category})"),
+              ("与上年比较", rank_change_text(d)), ("考评结果", outcome_text(d))]
+    return _kv_table(pairs)
+
+
+def _groups(results: Results, d: DepartmentResult) -> Table:
+    places = results.result.decimals
+    rows = [[para(h, HEI, 11, align="center") for h in ("评委类别", "权重", "计分评分数", "得分")]]
+    for g in results.data.groups:
+        rows.append([para(g.name, SONG, 11), para(f"{format_decimal(g.weight)}%", SONG, 11,
+                                                   align="center"),
+                     para(str(d.group_marks.get(g.name, 0)), SONG, 11, align="center"),
+                     para(score(d.group_scores.get(g.name), places), SONG, 11, align="center")])
+    table = Table(rows, colWidths=[BLOCK_W * 0.4, BLOCK_W * 0.18, BLOCK_W * 0.21,
+                                   BLOCK_W * 0.21], repeatRows=1)
+    table.setStyle(TableStyle(GRID + [table_font(), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
+    return table
+
+
+def _adjustments(d: DepartmentResult) -> Table:
+    rows = [[para(h, HEI, 11, align="center") for h in ("加减分事项", "分值")]]
+    for a in d.adjustments:
+        points = "一票否决" if a.veto else (f"+{format_decimal(a.points)}" if a.points > 0
+                                          else format_decimal(a.points))
+        rows.append([para(a.reason or "(未注明)", SONG, 11), para(points, SONG, 11,
+                                                                  align="center")])
+    if len(rows) == 1:
+        rows.append([para("无", SONG, 11), para("—", SONG, 11, align="center")])
+    table = Table(rows, colWidths=[BLOCK_W * 0.79, BLOCK_W * 0.21])
+    table.setStyle(TableStyle(GRID + [table_font(), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
+    return table
+
+
+def sheet(results: Results, d: DepartmentResult, options: FeedbackOptions) -> list:
+    who = f"{d.presenter}({d.title})" if d.presenter and d.title else d.presenter or "—"
+    return [para("考评结果反馈单", TITLE, TITLE_SIZE, align="center", leading=30),
+            para(results.result.evaluation, KAI, 14, align="center", leading=22),
+            Spacer(1, 8),
+            _kv_table([("部门", d.name), ("述职人", who)]), Spacer(1, 8),
+            _summary(results, d), Spacer(1, 8),
+            para("各评委类别评分", HEI, 12, leading=20), _groups(results, d), Spacer(1, 8),
+            para("加减分及一票否决", HEI, 12, leading=20), _adjustments(d), Spacer(1, 10),
+            para(f"说明:各项得分保留 {results.result.decimals} 位小数,四舍五入;排名相同者并列。如对结果有异议,请于收到"
+                 "本反馈单后五个工作日内向考评办书面提出。", FANG, 11, leading=17),
+            Spacer(1, 6),
+            para(f"{options.issuer}(盖章)\n{options.date}", FANG, 14, align="right",
+                 leading=24)]
+
+
+def write_feedback(results: Results, path=None, options: FeedbackOptions | None = None, *,
+                   final: bool = False) -> bytes | None:
+    """One page per department (all, or ``options.department`` only)."""
+    options = options or FeedbackOptions()
+    departments = results.result.departments
+    if options.department:
+        departments = [d for d in departments if d.name == options.department]
+        if not departments:
+            raise DomainError(f"没有名为“{options.department}”的部门")
+    departments = sorted(departments, key=lambda d: d.order)
+    story: list = []
+    for i, d in enumerate(departments):
+        if i:
+            story.append(PageBreak())
+        story.append(KeepInFrame(BLOCK_W, PAGE_H - 38 * mm, sheet(results, d, options),
+                                 mode="shrink"))
+    status = Status(final, results.result.digest, results.unconfirmed)
+    frame = (LEFT, 18 * mm, BLOCK_W, PAGE_H - 38 * mm)
+    return build_pdf(story, path, status, "考评结果反馈单", page_numbers=False, frame=frame)

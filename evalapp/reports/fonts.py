@@ -1,0 +1,188 @@
+"""The fonts of printed documents, with per-character fallback so nothing prints as a box.
+
+Each role (仿宋, 楷体, 宋体, 小标宋, 黑体) is a *stack* of TrueType fonts: the real Windows
+font when the machine has it, then the bundled stand-in, then broader fonts, with WenQuanYi
+Micro Hei (20,932 CJK characters) last. Text is split into runs, each drawn in the first font
+of the stack whose cmap has the character (rare name characters such as 堃, or ￥).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from evalapp.paths import resource
+
+FANG, KAI, SONG, TITLE, HEI = "fang", "kai", "song", "title", "hei"
+
+# Bundled fonts: reportlab name -> (file in resources/fonts, subfont index).
+BUNDLED = {
+    "EvFandolFang": ("FandolFang-Regular.ttf", 0),
+    "EvFandolKai": ("FandolKai-Regular.ttf", 0),
+    "EvNotoSerif": ("NotoSerifSC-Regular.ttf", 0),
+    "EvNotoSerifBold": ("NotoSerifSC-Bold.ttf", 0),
+    "EvWqyMicroHei": ("wqy-microhei.ttc", 0),
+}
+LAST_RESORT = "EvWqyMicroHei"
+
+# Windows fonts preferred when present: reportlab name -> (candidate file names, subfont).
+SYSTEM = {
+    "SysFangGB2312": (("仿宋_GB2312.ttf", "FS_GB2312.ttf", "FangSong_GB2312.ttf"), 0),
+    "SysFangSong": (("simfang.ttf",), 0),
+    "SysKaiGB2312": (("楷体_GB2312.ttf", "KT_GB2312.ttf", "KaiTi_GB2312.ttf"), 0),
+    "SysKaiTi": (("simkai.ttf",), 0),
+    "SysSimSun": (("simsun.ttc",), 0),
+    "SysXiaoBiaoSong": (("方正小标宋简体.ttf", "方正小标宋_GBK.ttf", "FZXBSJW.TTF", "FZXBSK.TTF",
+                         "FZXBSJW--GB1-0.ttf", "FZXBSK--GBK1-0.ttf"), 0),
+    "SysSimHei": (("simhei.ttf",), 0),
+}
+
+STACKS = {
+    FANG: ("SysFangGB2312", "SysFangSong", "EvFandolFang", "EvNotoSerif", LAST_RESORT),
+    KAI: ("SysKaiGB2312", "SysKaiTi", "EvFandolKai", "EvFandolFang", "EvNotoSerif",
+          LAST_RESORT),
+    SONG: ("SysSimSun", "EvNotoSerif", LAST_RESORT),
+    TITLE: ("SysXiaoBiaoSong", "EvNotoSerifBold", "EvNotoSerif", LAST_RESORT),
+    HEI: ("SysSimHei", LAST_RESORT),
+}
+
+NO_SYSTEM_FONTS_ENV = "EVALAPP_NO_SYSTEM_FONTS"
+
+
+def system_font_dirs() -> list[Path]:
+    """Windows font folders (machine-wide and per-user); empty elsewhere or when disabled."""
+    if os.environ.get(NO_SYSTEM_FONTS_ENV) or sys.platform != "win32":
+        extra = os.environ.get("EVALAPP_SYSTEM_FONT_DIR")  # for tests on other systems
+        return [Path(extra)] if extra and not os.environ.get(NO_SYSTEM_FONTS_ENV) else []
+    windir = Path(os.environ.get("WINDIR") or r"C:\Windows")
+    dirs = [windir / "Fonts"]
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return dirs
+
+
+def _find(names: tuple[str, ...], dirs: list[Path]) -> Path | None:
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        present = {p.name.lower(): p for p in folder.iterdir()}
+        for name in names:
+            if name.lower() in present:
+                return present[name.lower()]
+    return None
+
+
+def _register(name: str, path: Path, index: int) -> bool:
+    if name in pdfmetrics.getRegisteredFontNames():
+        return True
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+    except (TTFError, OSError, ValueError):
+        return False
+    return True
+
+
+@dataclass
+class FontStack:
+    """An ordered list of registered fonts for one role; the first is the primary."""
+
+    role: str
+    names: tuple[str, ...]
+
+    @property
+    def primary(self) -> str:
+        return self.names[0]
+
+    def font_for(self, char: str) -> str:
+        code = ord(char)
+        for name in self.names:
+            if code in _cmap(name):
+                return name
+        return self.names[-1]
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """Split ``text`` into (font name, substring) runs; spaces stay in the current run."""
+        out: list[tuple[str, str]] = []
+        for char in text:
+            font = out[-1][0] if out and char in " \u3000" else self.font_for(char)
+            if out and out[-1][0] == font:
+                out[-1] = (font, out[-1][1] + char)
+            else:
+                out.append((font, char))
+        return out
+
+    def markup(self, text: str) -> str:
+        """Paragraph markup of ``text`` for a style whose font is ``primary``."""
+        parts = []
+        for font, chunk in self.runs(text):
+            chunk = escape(chunk)
+            parts.append(chunk if font == self.primary else f'<font name="{font}">{chunk}</font>')
+        return "".join(parts)
+
+    def width(self, text: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in self.runs(text))
+
+    def draw(self, canvas, x: float, y: float, text: str, size: float,
+             align: str = "left", hscale: float = 100.0) -> float:
+        """Draw ``text`` with its baseline at ``y``; returns the width drawn.
+
+        ``hscale`` is the horizontal scaling in percent (narrow 发文机关标志 characters)."""
+        factor = hscale / 100
+        total = self.width(text, size) * factor
+        if align == "center":
+            x -= total / 2
+        elif align == "right":
+            x -= total
+        text_object = canvas.beginText(x, y)
+        if factor != 1:
+            text_object.setHorizScale(hscale)
+        for font, chunk in self.runs(text):
+            text_object.setFont(font, size)
+            text_object.textOut(chunk)
+        canvas.drawText(text_object)
+        return total
+
+
+@cache
+def _cmap(name: str) -> dict[int, int]:
+    return pdfmetrics.getFont(name).face.charToGlyph
+
+
+@cache
+def _stacks(system_dirs: tuple[str, ...]) -> dict[str, FontStack]:
+    available = set()
+    for name, (file, index) in BUNDLED.items():
+        path = resource("fonts", file)
+        if path.exists() and _register(name, path, index):
+            available.add(name)
+    dirs = [Path(d) for d in system_dirs]
+    for name, (files, index) in SYSTEM.items():
+        path = _find(files, dirs) if dirs else None
+        if path is not None and _register(name, path, index):
+            available.add(name)
+    if LAST_RESORT not in available:
+        raise RuntimeError("缺少字体文件 resources/fonts/wqy-microhei.ttc,无法生成 PDF")
+    return {role: FontStack(role, tuple(n for n in names if n in available))
+            for role, names in STACKS.items()}
+
+
+def font_stacks() -> dict[str, FontStack]:
+    """The five stacks, registering the fonts with reportlab on first use."""
+    return _stacks(tuple(str(d) for d in system_font_dirs()))
+
+
+def stack(role: str) -> FontStack:
+    return font_stacks()[role]
+
+
+def font_file(name: str) -> str:
+    """The file a registered font was loaded from (for tests and the report)."""
+    return pdfmetrics.getFont(name).face.filename
