@@ -79,6 +79,12 @@ class Evaluation(Base):
     admonish_quota: Mapped[str] = mapped_column(String(20), default="0")
     named_ballots: Mapped[bool] = mapped_column(Boolean, default=False)
     double_entry: Mapped[bool] = mapped_column(Boolean, default=False)
+    # RULES §3: more ballots entered than issued blocks finalisation until acknowledged.
+    counts_acknowledged_by: Mapped[str] = mapped_column(String(50), default="",
+                                                        server_default="")
+    counts_acknowledged_reason: Mapped[str] = mapped_column(String(500), default="",
+                                                            server_default="")
+    presentation_minutes: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -237,3 +243,31 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+    # Tamper evidence: SHA-256 over this row's content and the previous row's hash.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class BallotDraft(Base):
+    """A ballot being typed, saved as the clerk types so a crash loses nothing."""
+
+    __tablename__ = "ballot_drafts"
+    __table_args__ = (UniqueConstraint("evaluation_id", "operator"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    operator: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[str] = mapped_column(Text)  # JSON: serial, group, own department, marks
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PresentationTime(Base):
+    """How long a presenter spoke (述职计时), recorded by the timer."""
+
+    __tablename__ = "presentation_times"
+    __table_args__ = (UniqueConstraint("evaluation_id", "department_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    allowed_seconds: Mapped[int] = mapped_column(Integer)
+    used_seconds: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
