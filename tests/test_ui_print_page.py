@@ -1,0 +1,222 @@
+"""The 打印 page: QtPdf preview, edited notice texts, saving, printing to a PDF printer."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+
+import ui.pages.print_page as print_page_module
+import ui.print_documents as documents_module
+from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
+from evalapp.services.demo import create_demo
+from evalapp.services.results import compute_results
+from ui.context import AppContext
+from ui.fonts import apply_ui_font
+from ui.pages.print_page import PROVISIONAL_NOTE, PrintPage
+from ui.print_documents import BALLOTS, COMMEND, FEEDBACK, NOTICE
+from ui.printing import new_printer, page_range
+from ui.widgets.notice_options_panel import parse_special
+
+ADMIN_ACTOR = Actor("主任", ADMIN)
+
+
+@pytest.fixture
+def demo(db):
+    return db, create_demo(db)[-1]
+
+
+@pytest.fixture
+def page(qtbot, demo):
+    apply_ui_font(QApplication.instance())
+    db, evaluation_id = demo
+    widget = PrintPage(AppContext(db, ADMIN_ACTOR, evaluation_id))
+    qtbot.addWidget(widget)
+    widget.resize(1166, 688)
+    widget.show()
+    widget.refresh()
+    return widget
+
+
+def _choose(page, kind: str) -> None:
+    page.kind.setCurrentIndex(page.kind.findData(kind))
+
+
+def _pdf_text(data: bytes) -> str:
+    return "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def _pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _type_chinese(widget, text: str) -> None:
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_page_metadata():
+    assert PrintPage.title == "打印"
+    assert PrintPage.permission == "view_results"
+    assert PrintPage.shortcut == "Ctrl+9"
+
+
+def test_notice_preview_loads_in_qtpdf(page):
+    assert page.current_kind() == NOTICE
+    assert page.notice_panel.title.text().startswith("关于2021年度")
+    page.preview_document()
+    doc = page.preview.document
+    assert doc.status() == QPdfDocument.Status.Ready
+    assert doc.pageCount() == _pages(page.made.pdf) >= 3
+    assert page.preview.view.isVisible()
+    assert f"共 {doc.pageCount()} 页" in page.preview_info.text()
+    assert page.preview_is_current()
+
+
+def test_provisional_note_and_final_digest(page, monkeypatch):
+    assert PROVISIONAL_NOTE in page.note.text() and "未定稿" in page.note.text()
+    page.preview_document()
+    assert "未定稿" in _pdf_text(page.made.pdf)
+    monkeypatch.setattr(print_page_module, "is_final", lambda db, eid: True)
+    monkeypatch.setattr(documents_module, "is_final", lambda db, eid: True)
+    page.refresh()
+    digest = page.results.result.digest
+    assert "正式结果" in page.note.text() and digest[:16] in page.note.text()
+    page.preview_document()
+    text = _pdf_text(page.made.pdf).replace("\n", "").replace(" ", "")
+    assert page.made.final and digest[:16] in text
+
+
+def test_page_navigation_and_zoom(page, qtbot):
+    page.preview_document()
+    preview = page.preview
+    preview.view.setFocus()
+    qtbot.keyClick(preview.view, Qt.Key.Key_PageDown)
+    assert preview.current_page() == 1
+    qtbot.keyClick(preview.view, Qt.Key.Key_End)
+    assert preview.current_page() == preview.page_count() - 1
+    qtbot.keyClick(preview.view, Qt.Key.Key_Home)
+    assert preview.current_page() == 0
+    fitted = preview.effective_zoom()
+    assert 0.5 < fitted < 2  # A4 fitted to a ~740 px wide view
+    preview.zoom_in()
+    assert preview.view.zoomFactor() == pytest.approx(fitted * 1.2)
+    qtbot.keyClick(preview.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert preview.view.zoomFactor() == pytest.approx(fitted)
+    qtbot.keyClick(preview.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert preview.view.zoomMode() == preview.view.ZoomMode.FitToWidth
+
+
+def test_edited_title_is_saved_and_kept(page, qtbot, tmp_path, monkeypatch):
+    title = page.notice_panel.title
+    title.selectAll()
+    title.del_()
+    _type_chinese(title, "关于二〇二一年度部门考评结果的通报")
+    target = tmp_path / "通报.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "PDF 文件 (*.pdf)"))
+    qtbot.keyClick(page, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert target.exists()
+    text = _pdf_text(target.read_bytes()).replace("\n", "").replace(" ", "")
+    assert "关于二〇二一年度部门考评结果的通报" in text
+    _choose(page, COMMEND)  # the edit survives switching documents and refreshing
+    page.refresh()
+    _choose(page, NOTICE)
+    assert page.notice_panel.title.text() == "关于二〇二一年度部门考评结果的通报"
+
+
+def test_special_commendation_and_bad_line(page, monkeypatch):
+    special = page.notice_panel.special
+    assert special.toPlainText().startswith("创新奖:")
+    special.setPlainText("创新奖:区委办公室\n服务之星:没有这个部门")
+    errors = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: errors.append(a[2]))
+    page.preview_document()
+    assert errors and "第 2 行" in errors[0] and "没有这个部门" in errors[0]
+    special.setPlainText("创新奖:区委办公室\n服务之星:区委组织部")
+    page.preview_document()
+    assert "服务之星" in _pdf_text(page.made.pdf)
+
+
+def test_parse_special():
+    items = parse_special("创新奖:甲、乙\n\n服务奖:丙, 丁", {"甲", "乙", "丙", "丁"})
+    assert [(i.award, i.departments) for i in items] == [("创新奖", ["甲", "乙"]),
+                                                         ("服务奖", ["丙", "丁"])]
+
+
+def test_feedback_for_one_department_has_one_page(page):
+    _choose(page, FEEDBACK)
+    page.department.setCurrentIndex(page.department.findData("区委办公室"))
+    page.preview_document()
+    assert page.preview.page_count() == 1 == _pages(page.made.pdf)
+    assert "区委办公室" in _pdf_text(page.made.pdf)
+    assert "区委办公室" in page.preview_info.text()
+
+
+def test_lists_and_ballots(page, demo):
+    db, evaluation_id = demo
+    _choose(page, COMMEND)
+    page.preview_document()
+    assert page.preview.page_count() == 1
+    commended = [d.name for d in compute_results(db, evaluation_id).result.departments
+                 if d.outcome == "commend"]
+    text = _pdf_text(page.made.pdf)
+    assert all(name in text for name in commended)
+    _choose(page, BALLOTS)
+    page.group.setCurrentIndex(1)
+    page.copies.setValue(3)
+    assert "3 张" in page.serial_hint.text()
+    page.preview_document()
+    assert page.preview.page_count() >= 3
+
+
+def test_print_to_pdf_printer(page, tmp_path, monkeypatch):
+    out = tmp_path / "printed.pdf"
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    printer.setResolution(150)
+    page.printer = printer
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    _choose(page, FEEDBACK)
+    page.department.setCurrentIndex(page.department.findData("区委办公室"))
+    page.print_current()  # generates the document first, then prints it
+    assert out.exists() and out.stat().st_size > 10_000
+    assert _pages(out.read_bytes()) == 1
+
+
+def test_page_range(qapp):
+    printer = new_printer()
+    assert page_range(printer, 4) == [0, 1, 2, 3]
+    printer.setFromTo(2, 3)
+    assert page_range(printer, 4) == [1, 2]
+
+
+def test_stale_preview_is_marked(page):
+    page.preview_document()
+    page.notice_panel.date.setText("2022年1月5日")
+    page.notice_panel.date.textEdited.emit("2022年1月5日")
+    assert "已更改" in page.preview_info.text()
+    page.preview_document()
+    assert page.preview_is_current()
+
+
+@pytest.mark.parametrize("role, allowed", [(ADMIN, True), (CHAIR, True), (CLERK, False)])
+def test_permission(role, allowed):
+    ctx = AppContext(None, Actor("某人", role))  # type: ignore[arg-type]
+    assert ctx.may(PrintPage.permission) is allowed
+
+
+def test_tab_goes_from_choices_to_preview(page):
+    chain, widget = [], page.kind
+    while widget not in chain:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert chain.index(page.notice_panel.title) < chain.index(page.preview_document_button) \
+        < chain.index(page.preview.view)

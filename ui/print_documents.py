@@ -1,0 +1,93 @@
+"""The printable documents of the 打印 page: what to make, and making it (off the GUI thread)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evalapp.domain import STATUS_FINAL
+from evalapp.reports.ballots_pdf import BallotOptions, serials, write_ballots
+from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
+from evalapp.reports.lists_pdf import ListOptions, write_lists
+from evalapp.reports.notice_pdf import NoticeOptions, write_notice
+from evalapp.services.context import Actor
+from evalapp.services.evaluations import list_evaluations
+from evalapp.services.results import compute_results
+
+NOTICE, COMMEND, ADMONISH, FEEDBACK, BALLOTS = "notice", "commend", "admonish", "feedback", \
+    "ballots"
+DOCUMENTS = {NOTICE: "考评结果通报", COMMEND: "表扬名单", ADMONISH: "诫勉名单",
+             FEEDBACK: "考评结果反馈单", BALLOTS: "空白评分表"}
+UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\n\r\t]')
+
+
+@dataclass
+class DocumentSpec:
+    """One document with its options; equal specs give equal PDFs for the same data."""
+
+    kind: str
+    notice: NoticeOptions | None = None
+    department: str | None = None  # feedback: one department, None for all
+    group: str | None = None  # ballots: one group, None for all
+    copies: int | None = None  # ballots: None for the issued count
+    start: int = 1
+
+    @property
+    def label(self) -> str:
+        text = DOCUMENTS[self.kind]
+        if self.kind == FEEDBACK and self.department:
+            text += f"({self.department})"
+        if self.kind == BALLOTS and self.group:
+            text += f"({self.group})"
+        return text
+
+    def file_name(self, evaluation: str) -> str:
+        """A default file name, without characters Windows refuses."""
+        if self.kind == NOTICE and self.notice is not None and self.notice.title:
+            name = self.notice.title
+        else:
+            name = evaluation + self.label
+        return UNSAFE_FILE_CHARS.sub("", name) + ".pdf"
+
+
+@dataclass
+class MadeDocument:
+    """The bytes of a generated PDF and what they were made from."""
+
+    spec: DocumentSpec
+    pdf: bytes
+    final: bool
+    digest: str
+    evaluation: str
+
+
+def is_final(db, evaluation_id: int) -> bool:
+    return any(e.id == evaluation_id and e.status == STATUS_FINAL for e in list_evaluations(db))
+
+
+def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec) -> MadeDocument:
+    """Compute the result and write the PDF to bytes (safe to run on a pool thread)."""
+    results = compute_results(db, evaluation_id, actor)
+    final = is_final(db, evaluation_id)
+    if spec.kind == NOTICE:
+        pdf = write_notice(results, None, spec.notice, final=final)
+    elif spec.kind in (COMMEND, ADMONISH):
+        pdf = write_lists(results, None, ListOptions(kinds=(spec.kind,)), final=final)
+    elif spec.kind == FEEDBACK:
+        pdf = write_feedback(results, None, FeedbackOptions(department=spec.department),
+                             final=final)
+    else:
+        pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies, spec.start))
+    return MadeDocument(spec, pdf, final, results.result.digest, results.result.evaluation)
+
+
+def serial_summary(data, group_name: str | None, copies: int | None, start: int) -> str:
+    """Per chosen group: how many sheets and which serials (票号) they will carry."""
+    lines = []
+    for group in data.groups:
+        if group_name is not None and group.name != group_name:
+            continue
+        count = copies or max(1, group.expected or 1)
+        numbers = serials(data, group, count, start)
+        lines.append(f"{group.name}:{count} 张,票号 {numbers[0]} 至 {numbers[-1]}")
+    return "\n".join(lines)
