@@ -1,5 +1,5 @@
-"""The command line of WORKBOOK.md: import, results, export, template, demo, verify; and the
-printed documents of issue 4: notice, lists, feedback, ballots."""
+"""The command line of WORKBOOK.md: import, results, export, template, demo, verify; the
+printed documents of issue 4: notice, lists, feedback, ballots; backup and restore (issue 6)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--evaluation", type=int)
     p.add_argument("--digest", help="印在通报上的摘要(可只写前若干位)")
     p = command("list", "列出数据库中的考评活动")
+    p = command("backup", "备份数据库(SQLite 在线备份),默认存到数据库旁的“备份”文件夹")
+    p.add_argument("dest", nargs="?", help="备份到的文件夹(如 U 盘)")
+    p = command("restore", "检查备份文件(完整性、校验值、定稿摘要)后用它替换当前数据库")
+    p.add_argument("backup")
+    p.add_argument("--check-only", action="store_true", help="只检查,不恢复")
     _report_commands(command)
     return parser
 
@@ -155,8 +160,37 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _live_file(args):
+    from evalapp.services.backup import local_file
+    path = local_file(args.db)
+    if path is None:
+        raise DomainError("只有本机数据库文件(SQLite)才能备份或恢复")
+    return path
+
+
+def cmd_backup(args) -> int:
+    from evalapp.services.backup import make_backup
+    print(make_backup(_live_file(args), "手动", args.dest))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from evalapp.services.backup import check_backup, restore
+    check = check_backup(args.backup)
+    print(check.text())
+    if not check.ok:
+        return 2
+    if args.check_only:
+        return 0
+    aside = restore(_live_file(args), args.backup)
+    if aside is not None:
+        print(f"原数据库已另存为:{aside}")
+    print(f"已恢复:{_live_file(args)}")
+    return 0
+
+
 def _report_input(args):
-    """(results, final) of the evaluation a report command names."""
+    """(db, evaluation id, results, final) of the evaluation a report command names."""
     from evalapp.domain import STATUS_FINAL
     from evalapp.services.evaluations import list_evaluations
     from evalapp.services.results import compute_results
@@ -164,12 +198,12 @@ def _report_input(args):
     evaluation_id = _evaluation(db, args)
     results = compute_results(db, evaluation_id)
     status = next((e.status for e in list_evaluations(db) if e.id == evaluation_id), None)
-    return results, status == STATUS_FINAL
+    return db, evaluation_id, results, status == STATUS_FINAL
 
 
 def cmd_notice(args) -> int:
     from evalapp.reports.notice_pdf import write_notice
-    results, final = _report_input(args)
+    db, evaluation_id, results, final = _report_input(args)
     write_notice(results, args.out, final=final)
     print(args.out)
     return 0
@@ -177,7 +211,7 @@ def cmd_notice(args) -> int:
 
 def cmd_lists(args) -> int:
     from evalapp.reports.lists_pdf import ListOptions, write_lists
-    results, final = _report_input(args)
+    db, evaluation_id, results, final = _report_input(args)
     kinds = (args.kind,) if args.kind else ("commend", "admonish")
     write_lists(results, args.out, ListOptions(kinds=kinds), final=final)
     print(args.out)
@@ -186,15 +220,18 @@ def cmd_lists(args) -> int:
 
 def cmd_feedback(args) -> int:
     from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
-    results, final = _report_input(args)
-    write_feedback(results, args.out, FeedbackOptions(department=args.department), final=final)
+    db, evaluation_id, results, final = _report_input(args)
+    from evalapp.services.presentation import feedback_times, list_times
+    times = feedback_times(list_times(db, evaluation_id))
+    write_feedback(results, args.out, FeedbackOptions(department=args.department,
+                                                      presentation_times=times), final=final)
     print(args.out)
     return 0
 
 
 def cmd_ballots(args) -> int:
     from evalapp.reports.ballots_pdf import BallotOptions, write_ballots
-    results, _ = _report_input(args)
+    results = _report_input(args)[2]
     write_ballots(results, args.out, BallotOptions(group=args.group, copies=args.copies))
     print(args.out)
     return 0
@@ -203,5 +240,6 @@ def cmd_ballots(args) -> int:
 COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "ballots": cmd_ballots,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
-            "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list}
+            "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
+            "backup": cmd_backup, "restore": cmd_restore}
 

@@ -11,6 +11,7 @@ from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
 from evalapp.reports.lists_pdf import ListOptions, write_lists
 from evalapp.reports.notice_pdf import NoticeOptions, write_notice
 from evalapp.services.context import Actor
+from evalapp.services.presentation import feedback_times, list_times
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.results import compute_results
 
@@ -74,7 +75,9 @@ def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec) -> M
     elif spec.kind in (COMMEND, ADMONISH):
         pdf = write_lists(results, None, ListOptions(kinds=(spec.kind,)), final=final)
     elif spec.kind == FEEDBACK:
-        pdf = write_feedback(results, None, FeedbackOptions(department=spec.department),
+        times = feedback_times(list_times(db, evaluation_id))
+        pdf = write_feedback(results, None, FeedbackOptions(department=spec.department,
+                                                            presentation_times=times),
                              final=final)
     else:
         pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies, spec.start))

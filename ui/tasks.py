@@ -42,10 +42,11 @@ _alive: set[_Signals] = set()
 
 def run_in_background(work: Callable[[], object], on_done: Callable[[object], None],
                       on_error: Callable[[Exception], None], parent: QWidget | None = None,
-                      label: str = "正在处理,请稍候……") -> None:
+                      label: str = "正在处理,请稍候……", quiet: bool = False) -> None:
     """Run ``work`` on the thread pool with a progress dialog; callbacks run on the GUI thread.
 
     ``work`` must open its own database session (services do) and never touch widgets.
+    ``quiet`` shows no dialog (for the projector: nothing may pop up on the hall's screen).
     """
     if _synchronous:
         try:
@@ -55,15 +56,18 @@ def run_in_background(work: Callable[[], object], on_done: Callable[[object], No
         else:
             on_done(result)
         return
-    dialog = QProgressDialog(label, None, 0, 0, parent)
-    dialog.setWindowTitle("请稍候")
-    dialog.setMinimumDuration(300)
+    dialog = None
+    if not quiet:
+        dialog = QProgressDialog(label, None, 0, 0, parent)
+        dialog.setWindowTitle("请稍候")
+        dialog.setMinimumDuration(300)
     signals = _Signals()
     _alive.add(signals)
 
     def finish(callback, value) -> None:
-        dialog.reset()
-        dialog.deleteLater()
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
         _alive.discard(signals)
         callback(value)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -27,6 +27,8 @@ class FeedbackOptions:
     department: str | None = None  # None: every department, one page each
     issuer: str = "区委考核办"
     date: str = "　　　　年　　月　　日"
+    # department name → "7分42秒(规定 8 分钟)" (presentation.feedback_times); none: no line
+    presentation_times: dict[str, str] = field(default_factory=dict)
 
 
 def rank_change_text(d: DepartmentResult) -> str:
@@ -111,12 +113,18 @@ def _adjustments(d: DepartmentResult) -> Table:
     return table
 
 
+def _who_pairs(d: DepartmentResult, who: str, options: FeedbackOptions) -> list:
+    pairs = [("部门", d.name), ("述职人", who)]
+    used = options.presentation_times.get(d.name)
+    return pairs + [("述职用时", used)] if used else pairs
+
+
 def sheet(results: Results, d: DepartmentResult, options: FeedbackOptions) -> list:
     who = f"{d.presenter}({d.title})" if d.presenter and d.title else d.presenter or "—"
     return [para("考评结果反馈单", TITLE, TITLE_SIZE, align="center", leading=30),
             para(results.result.evaluation, KAI, 14, align="center", leading=22),
             Spacer(1, 8),
-            _kv_table([("部门", d.name), ("述职人", who)]), Spacer(1, 8),
+            _kv_table(_who_pairs(d, who, options)), Spacer(1, 8),
             _summary(results, d), Spacer(1, 8),
             para("各评委类别评分", HEI, 12, leading=20), _groups(results, d), Spacer(1, 8),
             para("加减分及一票否决", HEI, 12, leading=20), _adjustments(d), Spacer(1, 10),

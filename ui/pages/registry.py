@@ -8,10 +8,11 @@ def page_classes() -> list:
     from ui.pages.departments_page import DepartmentsPage
     from ui.pages.entry_page import EntryPage
     from ui.pages.groups_page import GroupsPage
+    from ui.pages.meeting_page import MeetingPage
     from ui.pages.print_page import PrintPage
     from ui.pages.reconcile_page import ReconcilePage
     from ui.pages.results_page import ResultsPage
     from ui.pages.scores_page import ScoresPage
     from ui.pages.settings_page import SettingsPage
     return [SettingsPage, DepartmentsPage, GroupsPage, ScoresPage, EntryPage, ReconcilePage,
-            ResultsPage, PrintPage, AuditPage]
+            ResultsPage, MeetingPage, PrintPage, AuditPage]

@@ -1,0 +1,207 @@
+"""The projector window and the 会场大屏 page: it follows ballots saved in the main window,
+pages by itself, reveals line by line, freezes, and never shows a ballot or a clerk."""
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from evalapp.services.ballots import BallotInput, add_ballot, edit_ballot
+from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
+from evalapp.services.demo import create_demo
+from evalapp.services.presentation import get_presentation_minutes
+from evalapp.services.results import compute_results
+from ui.context import AppContext
+from ui.fonts import apply_ui_font
+from ui.pages.meeting_page import MeetingPage
+from ui.projector.projector_window import (
+    CORRECTED_TEXT,
+    MODE_FROZEN,
+    MODE_PROGRESS,
+    MODE_RESULTS,
+    MODE_REVEAL,
+    MODE_TIMER,
+    ProjectorWindow,
+)
+from ui.projector.reveal import TOP_FIRST
+
+ROOT = Path(__file__).resolve().parent.parent
+CLERK_ACTOR = Actor("录入员王小五", CLERK)
+
+
+class FakeClock:
+    now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def demo(db):
+    apply_ui_font(QApplication.instance())
+    return db, create_demo(db)[-1]
+
+
+def _window(qtbot, ctx, size=(1024, 768), clock=None) -> ProjectorWindow:
+    w = ProjectorWindow(ctx, clock or FakeClock())
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    w.refresh_now()
+    return w
+
+
+def _row(window, name):
+    return next(r for c in window.view.categories for r in c.rows if r.name == name)
+
+
+def test_follows_a_ballot_saved_in_the_main_window(qtbot, demo):
+    db, eid = demo
+    ctx = AppContext(db, Actor("书记", CHAIR), eid)
+    window = _window(qtbot, ctx)
+    before = window.view.progress.entered
+    last = compute_results(db, eid).result.departments[-1].name
+    old_score = _row(window, last).score
+    info = add_ballot(db, CLERK_ACTOR, eid, BallotInput("新-9", "老同志代表", {last: "100"}))
+    ctx.ballots_changed.emit()  # what the entry page does after saving
+    qtbot.waitUntil(lambda: window.view.progress.entered == before + 1, timeout=3000)
+    assert _row(window, last).score != old_score
+    assert window.footer.text.startswith(f"已录入 {before + 1}/")
+    assert window.footer.badge == "" and not window.view.corrected
+    assert window.header.badge == "初步结果"
+    edit_ballot(db, CLERK_ACTOR, eid, info.id, BallotInput("新-9", "老同志代表", {last: "50"}),
+                "录错")
+    ctx.ballots_changed.emit()
+    qtbot.waitUntil(lambda: window.view.corrected, timeout=3000)
+    assert window.footer.badge == CORRECTED_TEXT
+    assert "王小五" not in repr(window.view) and "新-9" not in repr(window.view)
+
+
+def test_an_older_answer_arriving_late_is_dropped(qtbot, demo):
+    db, eid = demo
+    window = _window(qtbot, AppContext(db, Actor("书记", CHAIR), eid))
+    shown = window.view
+    stale = (compute_results(db, eid), {"confirmed": 1}, False, 8, {}, eid)
+    window._apply(0, stale)
+    assert window.view is shown
+
+
+def test_auto_paging_and_freeze(qtbot, demo):
+    db, eid = demo
+    window = _window(qtbot, AppContext(db, Actor("书记", CHAIR), eid))
+    pages = window.all_pages()
+    assert len(pages) > 3 and window.ranking.category.name == pages[0].category
+    window.tick()
+    assert window.page_index == 1 and window.ranking.start == pages[1].start
+    for _ in range(len(pages) - 1):
+        window.tick()
+    assert window.page_index == 0  # wraps to the first page
+    window.set_mode(MODE_FROZEN)
+    window.tick()
+    assert window.page_index == 0
+    frozen = window.view
+    add_ballot(db, CLERK_ACTOR, eid, BallotInput("新-1", "老同志代表", {_first(window): "99"}))
+    window.refresh_now()
+    assert window.view is frozen and window.latest is not frozen
+    window.set_mode(MODE_PROGRESS)
+    assert window.view is window.latest
+    assert window.stack.currentWidget() is window.progress
+    assert window.progress.lines[0] == f"已录入 {window.latest.progress.entered}/220 张"
+
+
+def _first(window):
+    return window.view.categories[0].rows[0].name
+
+
+def test_reveal_through_the_window(qtbot, demo):
+    db, eid = demo
+    window = _window(qtbot, AppContext(db, Actor("书记", CHAIR), eid))
+    category = window.view.categories[0]
+    n = len(category.rows)
+    window.set_mode(MODE_REVEAL)
+    assert window.ranking.shown_rows() == []  # everything covered
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.ranking.shown_rows() == [category.rows[n - 1]]
+    assert window.ranking.highlight == n - 1
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert [r.rank for r in window.ranking.shown_rows()] == [category.rows[n - 2].rank,
+                                                               category.rows[n - 1].rank]
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert window.ranking.shown_rows() == [category.rows[n - 1]]
+    window.restart_reveal(TOP_FIRST)
+    window.reveal_next()
+    assert window.ranking.shown_rows() == [category.rows[0]] and window.ranking.start == 0
+
+
+def test_meeting_page_controls_the_projector(qtbot, demo, monkeypatch):
+    db, eid = demo
+    clock = FakeClock()
+    ctx = AppContext(db, Actor("主任", ADMIN), eid)
+    page = MeetingPage(ctx, clock=clock)
+    qtbot.addWidget(page)
+    page.resize(1166, 688)
+    page.show()
+    page.refresh()
+    assert (page.title, page.shortcut) == ("会场大屏", "Ctrl+0")
+    assert page.screen_combo.count() >= 1
+    page.open_projector()
+    p = page.projector
+    assert p.isVisible() and p.isFullScreen() and not page.open_button.isEnabled()
+    page.mode_buttons[MODE_TIMER].click()
+    assert p.mode == MODE_TIMER and p.stack.currentWidget() is p.timer_view
+    page.start_button.click()
+    clock.now = 200
+    page.next_button.click()
+    assert "第 2/73 位" in page.timer_state.text()
+    page.minutes.setValue(10)
+    page.save_minutes()
+    assert get_presentation_minutes(db, eid) == 10 and p.run.allowed == 600
+    page.mode_buttons[MODE_REVEAL].click()
+    page.reveal_next_button.click()
+    assert page.reveal_state.text().startswith("已揭晓 1/")
+    page.mode_buttons[MODE_RESULTS].click()
+    page.chart_check.setChecked(True)
+    assert p.stack.currentWidget() is p.chart and p.chart.bar_labels()
+    page.close_projector()
+    assert not p.isVisible() and page.open_button.isEnabled()
+
+
+def test_chair_cannot_change_the_length(qtbot, demo):
+    db, eid = demo
+    page = MeetingPage(AppContext(db, Actor("书记", CHAIR), eid))
+    qtbot.addWidget(page)
+    assert not page.minutes.isEnabled()
+
+
+SIZES = [(1024, 768), (1920, 1080)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_screenshots(qtbot, demo, tmp_path, size):
+    """Ranking, reveal mid-way, chart and timer; saved to docs/screenshots when
+    EVALAPP_SCREENSHOTS=1 (they were looked at there)."""
+    db, eid = demo
+    clock = FakeClock()
+    window = _window(qtbot, AppContext(db, Actor("书记", CHAIR), eid), size, clock)
+    out = ROOT / "docs" / "screenshots" if os.environ.get("EVALAPP_SCREENSHOTS") else tmp_path
+    tag = f"{size[0]}x{size[1]}"
+    shots = {}
+    window.set_mode(MODE_RESULTS)
+    shots["ranking"] = window.grab()
+    window.restart_reveal()
+    for _ in range(len(window.view.categories[0].rows) + 4):
+        window.reveal_next()
+    shots["reveal"] = window.grab()
+    window.set_mode(MODE_RESULTS)
+    window.set_chart(True)
+    shots["chart"] = window.grab()
+    window.set_mode(MODE_TIMER)
+    window.next_speaker()
+    window.start_pause()
+    clock.now = 7 * 60 + 18
+    shots["timer"] = window.grab()
+    for name, pixmap in shots.items():
+        assert (pixmap.width(), pixmap.height()) == size
+        assert pixmap.save(str(out / f"projector-{name}-{tag}.png"))

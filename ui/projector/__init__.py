@@ -1,0 +1,1 @@
+"""The meeting-room displays: the projector window (ranking, chart, progress, reveal, timer)."""

@@ -1,0 +1,181 @@
+"""What the projector may show, as plain data built from the services' Results: ranks, names,
+final scores, outcome words, rank changes and ballot counts — never a ballot, a clerk's name
+or anything per evaluator (a test inspects every field against a forbidden list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evalapp.rounding import fixed
+from evalapp.services.double_entry import CONFIRMED
+from evalapp.services.results import Results
+from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
+
+# Outcome keys (the theme gives each a colour; the word is always shown too).
+KEY_COMMEND, KEY_ADMONISH, KEY_REPEAT, KEY_VETO = "commend", "admonish", "repeat", "veto"
+KEY_UNSCORED, KEY_NONE = "unscored", "none"
+OUTCOME_WORDS = {KEY_COMMEND: "表扬", KEY_ADMONISH: "诫勉", KEY_REPEAT: "连续末位",
+                 KEY_VETO: "一票否决", KEY_UNSCORED: "无有效评分", KEY_NONE: ""}
+PRELIMINARY, OFFICIAL = "初步结果", "正式结果"
+
+
+@dataclass(frozen=True)
+class ProjectorRow:
+    """One line of the ranking on the big screen."""
+
+    rank: int | None  # rank within the category
+    name: str
+    short_name: str
+    score: str  # final score with the configured decimals ("" when unscored)
+    outcome: str  # one of the KEY_* constants
+    change: str  # "↑3", "↓2", "持平", "新" or ""
+
+    @property
+    def outcome_word(self) -> str:
+        return OUTCOME_WORDS[self.outcome]
+
+    @property
+    def rank_text(self) -> str:
+        return "—" if self.rank is None else str(self.rank)
+
+
+@dataclass(frozen=True)
+class ProjectorCategory:
+    name: str
+    rows: tuple[ProjectorRow, ...]
+
+
+@dataclass(frozen=True)
+class ProjectorProgress:
+    """Ballot counts: handed out, entered (any state) and checked (counted)."""
+
+    issued: int | None
+    entered: int
+    checked: int
+    double_entry: bool
+
+    @property
+    def text(self) -> str:
+        of = f"/{self.issued}" if self.issued else ""
+        text = f"已录入 {self.entered}{of} 张"
+        return text + (f",已核对 {self.checked} 张" if self.double_entry else "")
+
+    def lines(self) -> tuple[str, ...]:
+        """The progress-only screen: the entered count, then the checked count."""
+        of = f"/{self.issued}" if self.issued else ""
+        first = f"已录入 {self.entered}{of} 张"
+        if self.double_entry:
+            return first, f"已核对 {self.checked} 张"
+        return (first,)
+
+    @property
+    def fraction(self) -> float:
+        if not self.issued:
+            return 0.0
+        return min(1.0, self.checked / self.issued)
+
+
+@dataclass(frozen=True)
+class ProjectorView:
+    """Everything one projector frame needs."""
+
+    title: str
+    final: bool
+    categories: tuple[ProjectorCategory, ...]
+    progress: ProjectorProgress
+    revision: str = ""  # identifies the counted input (the result digest); never displayed
+    corrected: bool = False  # counts went down or a counted ballot changed: "已更正"
+    has_previous: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return OFFICIAL if self.final else PRELIMINARY
+
+    def category(self, name: str) -> ProjectorCategory | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+
+def outcome_key(d: DepartmentResult) -> str:
+    if not d.scored:
+        return KEY_UNSCORED
+    if d.veto:
+        return KEY_VETO
+    if d.outcome == ADMONISH:
+        return KEY_REPEAT if d.repeat else KEY_ADMONISH
+    return KEY_COMMEND if d.outcome == COMMEND else KEY_NONE
+
+
+def change_text(d: DepartmentResult, has_previous: bool) -> str:
+    """"↑3" / "↓2" / "持平" / "新" (new this year) / "" (nothing to compare with)."""
+    if not has_previous:
+        return ""
+    if d.previous is None:
+        return "新"
+    change = d.rank_change
+    if change is None:
+        return ""
+    return "持平" if change == 0 else (f"↑{change}" if change > 0 else f"↓{-change}")
+
+
+def _row(d: DepartmentResult, decimals: int, has_previous: bool) -> ProjectorRow:
+    return ProjectorRow(d.category_rank, d.name, d.short_name or d.name,
+                        fixed(d.final_score, decimals) or "", outcome_key(d),
+                        change_text(d, has_previous))
+
+
+def _category_order(results: Results) -> list[str]:
+    names = [c.name for c in results.data.categories]
+    for d in results.result.departments:
+        if d.category not in names:
+            names.append(d.category)
+    return names
+
+
+def progress_of(results: Results, counts: dict[str, int]) -> ProjectorProgress:
+    """Entered = every ballot typed at least once; checked = counted (confirmed)."""
+    issued = [g.issued for g in results.result.groups]
+    total_issued = sum(i for i in issued if i) if any(issued) else None
+    entered = sum(counts.values())
+    return ProjectorProgress(total_issued, entered, counts.get(CONFIRMED, 0),
+                             results.data.settings.double_entry)
+
+
+def build_view(results: Results, counts: dict[str, int], final: bool,
+               before: ProjectorView | None = None) -> ProjectorView:
+    """The frame for ``results``; ``before`` (the frame on screen) decides "已更正"."""
+    r = results.result
+    has_previous = r.previous is not None
+    order = sorted(r.departments, key=lambda d: (d.category_rank is None,
+                                                 d.category_rank or 0, d.order))
+    categories = tuple(
+        ProjectorCategory(name, tuple(_row(d, r.decimals, has_previous)
+                                      for d in order if d.category == name))
+        for name in _category_order(results))
+    progress = progress_of(results, counts)
+    view = ProjectorView(r.evaluation, final, tuple(c for c in categories if c.rows), progress,
+                         r.digest, False, has_previous)
+    return _mark_correction(view, before)
+
+
+def _mark_correction(view: ProjectorView, before: ProjectorView | None) -> ProjectorView:
+    """A frame is a correction when a count went down, or when the counted input changed
+    without any new ballot (an edit or a void); it stays marked until the next new ballot."""
+    if before is None or before.title != view.title:
+        return view
+    old, new = before.progress, view.progress
+    went_down = new.entered < old.entered or new.checked < old.checked
+    grew = new.entered > old.entered or new.checked > old.checked
+    changed = view.revision != before.revision
+    corrected = went_down or (changed and not grew) or (before.corrected and not grew)
+    if corrected == view.corrected:
+        return view
+    return ProjectorView(view.title, view.final, view.categories, view.progress,
+                         view.revision, corrected, view.has_previous)
+
+
+def view_fields() -> set[str]:
+    """Every field name the projector model can hold (for the confidentiality test)."""
+    names: set[str] = set()
+    for cls in (ProjectorRow, ProjectorCategory, ProjectorProgress, ProjectorView):
+        names |= set(cls.__dataclass_fields__)
+    return names
