@@ -1,0 +1,111 @@
+"""Dialog to add a bonus/penalty item or a veto (一票否决); the reason is always required."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from evalapp.domain import Adjustment
+
+
+class AdjustmentDialog(QDialog):
+    """部门 · 分值 · 事由 · 一票否决; ``save(adjustment)`` returns an error or None."""
+
+    def __init__(self, departments: list[str], save: Callable[[Adjustment], str | None],
+                 parent=None, department: str | None = None):
+        super().__init__(parent)
+        self._save = save
+        self._departments = list(departments)
+        self.setWindowTitle("新增加减分或一票否决")
+        self.setMinimumWidth(520)
+        self.department = self._make_department_box(department)
+        self.points = QLineEdit()
+        self.points.setPlaceholderText("加分填正数(如 1),减分填负数(如 -2)")
+        self.points.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("必填,例如:获评全国先进集体")
+        self.veto = QCheckBox("一票否决(该部门排在最后并列入诫勉,分值可填 0)")
+        self.veto.toggled.connect(self._veto_toggled)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #B00020;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存(Enter)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(Esc)")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("部门(&D):", self.department)
+        form.addRow("分值(&P):", self.points)
+        form.addRow("事由(&R):", self.reason)
+        form.addRow("", self.veto)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        QDialog.setTabOrder(self.department, self.points)
+        QDialog.setTabOrder(self.points, self.reason)
+        QDialog.setTabOrder(self.reason, self.veto)
+        self.department.setFocus()
+
+    def _make_department_box(self, department: str | None) -> QComboBox:
+        box = QComboBox()
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        box.addItems(self._departments)
+        completer = QCompleter(self._departments, box)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        box.setCompleter(completer)
+        box.setCurrentIndex(self._departments.index(department)
+                            if department in self._departments else -1)
+        box.lineEdit().setPlaceholderText("输入部门名称中的字可筛选")
+        return box
+
+    def _veto_toggled(self, on: bool) -> None:
+        if on and not self.points.text().strip():
+            self.points.setText("0")
+
+    def adjustment(self) -> tuple[Adjustment | None, str | None]:
+        """The item as typed, or the reason it is not acceptable."""
+        department = self.department.currentText().strip()
+        if department not in self._departments:
+            return None, "部门:请从列表中选择一个部门" if not department \
+                else f"部门:“{department}”不存在"
+        raw = self.points.text().strip().replace("−", "-").replace("+", "")
+        veto = self.veto.isChecked()
+        try:
+            points = Decimal(raw) if raw else (Decimal(0) if veto else None)
+        except InvalidOperation:
+            points = None
+        if points is None or not points.is_finite():
+            return None, "分值:请填写数字,加分为正、减分为负"
+        if points == 0 and not veto:
+            return None, "分值:不能为 0"
+        reason = self.reason.text().strip()
+        if not reason:
+            return None, "事由:加减分和一票否决都必须写明事由"
+        return Adjustment(department, points, reason, veto), None
+
+    def accept(self) -> None:
+        adjustment, problem = self.adjustment()
+        if adjustment is not None:
+            problem = self._save(adjustment)
+        if problem:
+            self.error.setText(problem)
+            return
+        super().accept()

@@ -1,0 +1,120 @@
+"""Dialog to add or edit one department; it stays open until the service accepts the change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from evalapp.domain import Department
+
+NO_CATEGORY = "(不分类别)"
+
+
+class DepartmentDialog(QDialog):
+    """Fields in the order of the 部门 sheet; ``save(department)`` returns an error or None."""
+
+    def __init__(self, categories: list[str], save: Callable[[Department], str | None],
+                 department: Department | None = None, next_order: int = 1,
+                 taken_names: set[str] | frozenset = frozenset(), parent=None):
+        super().__init__(parent)
+        self._save = save
+        self._taken = set(taken_names) - ({department.name} if department else set())
+        self.setWindowTitle("修改部门" if department else "新增部门")
+        self.setMinimumWidth(460)
+        self.order = QSpinBox()
+        self.order.setRange(1, 9999)
+        self.order.setToolTip("述职顺序也是选票上的顺序;改到已有的位置时,其后的部门依次顺延")
+        self.name = QLineEdit()
+        self.short_name = QLineEdit()
+        self.category = QComboBox()
+        self.presenter = QLineEdit()
+        self.title_edit = QLineEdit()
+        self._fill_categories(categories)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #B00020;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存(Enter)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(Esc)")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self._lay_out()
+        self._load(department, next_order)
+        self.name.textChanged.connect(self._check)
+
+    def _fill_categories(self, categories: list[str]) -> None:
+        if categories:
+            self.category.addItems(categories)
+        else:
+            self.category.addItem(NO_CATEGORY)
+            self.category.setEnabled(False)
+            self.category.setToolTip("本次考评没有定义部门类别(可在“考评设置”页添加)")
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("述职顺序(&O):", self.order)
+        form.addRow("部门名称(&N):", self.name)
+        form.addRow("简称(&S):", self.short_name)
+        form.addRow("类别(&C):", self.category)
+        form.addRow("述职人(&P):", self.presenter)
+        form.addRow("职务(&T):", self.title_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for first, second in [(self.order, self.name), (self.name, self.short_name),
+                              (self.short_name, self.category),
+                              (self.category, self.presenter),
+                              (self.presenter, self.title_edit)]:
+            QDialog.setTabOrder(first, second)
+
+    def _load(self, d: Department | None, next_order: int) -> None:
+        if d is None:
+            self.order.setValue(next_order)
+        else:
+            self.order.setValue(d.order)
+            self.name.setText(d.name)
+            self.short_name.setText(d.short_name)
+            if d.category and self.category.findText(d.category) >= 0:
+                self.category.setCurrentText(d.category)
+            self.presenter.setText(d.presenter)
+            self.title_edit.setText(d.title)
+        self.name.setFocus()
+
+    def department(self) -> Department:
+        category = self.category.currentText() if self.category.isEnabled() else None
+        return Department(self.order.value(), self.name.text().strip(),
+                          self.short_name.text().strip(), category or None,
+                          self.presenter.text().strip(), self.title_edit.text().strip())
+
+    def _problem(self) -> str | None:
+        name = self.name.text().strip()
+        if not name:
+            return "部门名称:不能为空"
+        if name in self._taken:
+            return f"部门名称:“{name}”重复(已有此部门)"
+        return None
+
+    def _check(self) -> None:
+        self.error.setText(self._problem() or "")
+
+    def accept(self) -> None:
+        """Save through the page's callback; stay open and show the reason when refused."""
+        problem = self._problem()
+        if problem is None:
+            problem = self._save(self.department())
+        if problem:
+            self.error.setText(problem)
+            return
+        super().accept()
