@@ -3,7 +3,7 @@
 import sys
 
 SUBCOMMANDS = {"import", "results", "export", "template", "demo", "verify", "list",
-               "notice", "lists", "feedback", "ballots",
+               "notice", "lists", "feedback", "ballots", "backup", "restore",
                "-h", "--help"}
 
 

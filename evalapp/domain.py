@@ -164,7 +164,8 @@ class EvaluationData:
 def format_decimal(value: Decimal) -> str:
     """Canonical text of an exact number: no exponent, no trailing zeros ("95.50" -> "95.5")."""
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        # format(), not quantize(): quantize raises beyond 28 digits (a typed 1e28)
+        return format(value.to_integral_value(), "f")
     text = format(value.normalize(), "f")
     return text
 

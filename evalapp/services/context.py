@@ -84,7 +84,11 @@ def _text(value: object) -> str | None:
 
 def audit(session: Session, actor: Actor, evaluation_id: int | None, action: str,
           target: str = "", old: object = None, new: object = None) -> None:
-    """Record one change (who, when, what, old → new) in the same transaction."""
-    session.add(AuditEntry(at=now(), operator=actor.name, role=actor.role,
-                           evaluation_id=evaluation_id, action=action, target=target,
-                           old=_text(old), new=_text(new)))
+    """Record one change (who, when, what, old → new) in the same transaction, chained to
+    the previous audit row by its hash (audit_chain.seal)."""
+    from evalapp.services.audit_chain import seal
+    row = AuditEntry(at=now(), operator=actor.name, role=actor.role,
+                     evaluation_id=evaluation_id, action=action, target=target,
+                     old=_text(old), new=_text(new))
+    session.add(row)
+    seal(session, row)

@@ -81,6 +81,7 @@ def import_evaluation(db: Database, actor: Actor, data: EvaluationData) -> int:
     """Store a whole evaluation (from a workbook or the demo) in one transaction."""
     require(actor, MANAGE)
     validate_evaluation(data)
+    _backup_before_import(db)
     with unit_of_work(db) as s:
         ev = insert_evaluation(s, data)
         s.flush()
@@ -88,6 +89,14 @@ def import_evaluation(db: Database, actor: Actor, data: EvaluationData) -> int:
               new={"部门": len(data.departments), "评委类别": len(data.groups),
                    "选票": len(data.ballots)})
         return ev.id
+
+
+def _backup_before_import(db: Database) -> None:
+    """An automatic backup before an import (issue 6), unless there is nothing to lose yet."""
+    if db.file_path is None or not list_evaluations(db):
+        return
+    from evalapp.services.backup import automatic_backup
+    automatic_backup(db, "导入前")
 
 
 def create_evaluation(db: Database, actor: Actor, name: str, year: int | None,

@@ -66,7 +66,9 @@ class Row:
     label: str = ""  # what the row is about (a 设置 item), put before its messages
 
     def place(self, column: str) -> str:
-        index = self.sheet.index[column]
+        index = self.sheet.index.get(column)
+        if index is None:  # an optional column the sheet does not have
+            return f"({column},表头中没有此列)"
         return f"{get_column_letter(index + 1)}({column})"
 
     def error(self, column: str | None, message: str) -> None:

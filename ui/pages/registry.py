@@ -8,6 +8,7 @@ def page_classes() -> list:
     from ui.pages.departments_page import DepartmentsPage
     from ui.pages.entry_page import EntryPage
     from ui.pages.groups_page import GroupsPage
+    from ui.pages.integrity_page import IntegrityPage
     from ui.pages.meeting_page import MeetingPage
     from ui.pages.print_page import PrintPage
     from ui.pages.reconcile_page import ReconcilePage
@@ -15,4 +16,4 @@ def page_classes() -> list:
     from ui.pages.scores_page import ScoresPage
     from ui.pages.settings_page import SettingsPage
     return [SettingsPage, DepartmentsPage, GroupsPage, ScoresPage, EntryPage, ReconcilePage,
-            ResultsPage, MeetingPage, PrintPage, AuditPage]
+            ResultsPage, MeetingPage, PrintPage, IntegrityPage, AuditPage]
