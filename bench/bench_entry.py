@@ -1,0 +1,180 @@
+"""Benchmark of ballot entry: simulated keystrokes through the real EntryPage.
+
+Builds a 73-department evaluation with 300 ballots already stored, then types N more
+ballots of 73 marks (grade mode and score mode) key by key, timing each keystroke's
+handling (QTest.keyClick plus the event processing and painting that follow it).
+
+    .venv/bin/python bench/bench_entry.py [--ballots 300] [--mode grade|score|both]
+
+Targets (issue 3): grade mode 1 keystroke per mark; p99 handling < 16 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from evalapp.db.engine import open_database  # noqa: E402
+from evalapp.demo import demo_evaluations  # noqa: E402
+from evalapp.domain import Ballot  # noqa: E402
+from evalapp.services.ballots import list_ballots  # noqa: E402
+from evalapp.services.context import CLERK, SYSTEM, Actor  # noqa: E402
+from evalapp.services.evaluations import import_evaluation  # noqa: E402
+from ui.context import AppContext  # noqa: E402
+from ui.fonts import apply_ui_font  # noqa: E402
+from ui.pages.entry_page import EntryPage  # noqa: E402
+from ui.widgets.mark_typing import COMPLETE, ScoreTyper  # noqa: E402
+
+STORED_BALLOTS = 300
+GROUP = "群众代表"  # no recusal: serial → Enter → marks
+KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}
+KEYS.update({".": Qt.Key.Key_Period, " ": Qt.Key.Key_Space, "\r": Qt.Key.Key_Return})
+
+
+def grade_mark(rng: random.Random) -> str | None:
+    return rng.choices(["优秀", "良好", "一般", "较差", None], [20, 45, 25, 8, 2])[0]
+
+
+def score_mark(rng: random.Random) -> str | None:
+    if rng.random() < 0.02:
+        return None
+    value = rng.choice([rng.randint(70, 99), rng.randint(70, 99), 100])
+    return f"{value}.5" if rng.random() < 0.15 and value < 100 else str(value)
+
+
+def build(db, mode: str, rng: random.Random) -> int:
+    """A 73-department evaluation (the demo's roster) with 300 stored ballots."""
+    data = demo_evaluations()[-1]
+    data.settings = replace(data.settings, mode=mode, name=f"录入基准({mode})")
+    names = [d.name for d in data.departments]
+    pick = grade_mark if mode == "grade" else score_mark
+    groups = [g.name for g in data.groups if not g.recusal]
+    data.ballots = [Ballot(f"S{i:04}", groups[i % len(groups)],
+                           {n: m for n in names if (m := pick(rng)) is not None})
+                    for i in range(1, STORED_BALLOTS + 1)]
+    return import_evaluation(db, SYSTEM, data)
+
+
+def keys_for(mode: str, mark: str | None, typer: ScoreTyper | None, grades: list[str],
+             last: bool) -> str:
+    """The keys a clerk presses for one mark (the cursor moves on by itself or on Enter)."""
+    if mark is None:
+        return " "
+    if mode == "grade":
+        return str(grades.index(mark) + 1)
+    complete = typer.state(mark) == COMPLETE
+    return mark if complete or last else mark + "\r"
+
+
+class Typist:
+    """Sends keys to the focused widget and records how long each one takes."""
+
+    def __init__(self, app: QApplication):
+        self.app = app
+        self.times: dict[str, list[float]] = {"mark": [], "serial": [], "save": []}
+
+    def key(self, char: str, kind: str) -> None:
+        widget = self.app.focusWidget()
+        start = time.perf_counter()
+        QTest.keyClick(widget, KEYS.get(char, char))
+        self.app.processEvents()
+        self.times[kind].append((time.perf_counter() - start) * 1000)
+
+
+def run(app: QApplication, mode: str, n_ballots: int) -> dict:
+    rng = random.Random(20211)
+    db = open_database(Path(tempfile.mkdtemp()) / f"bench_{mode}.db")
+    evaluation = build(db, mode, rng)
+    page = EntryPage(AppContext(db, Actor("录入员甲", CLERK), evaluation))
+    page.resize(1366 - 200, 768 - 80)
+    page.show()
+    page.activateWindow()
+    app.processEvents()
+    typist = Typist(app)
+    names = [d.name for d in page.model.departments()]
+    grades = [g.name for g in page._settings.grades]
+    typer = ScoreTyper(page._settings) if mode == "score" else None
+    page.header.set_group(GROUP)
+    page.header.set_serial("")
+    page.header.focus_serial()
+    typed = {}
+    for i in range(1, n_ballots + 1):
+        serial = f"Z{i:04}"
+        if page.header.serial_text() != serial:  # the page suggests the next serial itself
+            for char in serial:
+                typist.key(char, "serial")
+        typist.key("\r", "serial")
+        marks = {name: grade_mark(rng) if mode == "grade" else score_mark(rng) for name in names}
+        for j, name in enumerate(names):
+            for char in keys_for(mode, marks[name], typer, grades, j == len(names) - 1):
+                typist.key(char, "mark")
+        typist.key("\r", "save")
+        typed[serial] = {k: v for k, v in marks.items() if v is not None}
+    stored = {b.serial: b.marks for b in list_ballots(db, evaluation)}
+    wrong = [s for s, m in typed.items() if stored.get(s) != m]
+    page.close()
+    db.dispose()
+    return {"mode": mode, "ballots": n_ballots, "marks": n_ballots * len(names),
+            "times": typist.times, "wrong": wrong, "stored": len(stored)}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def report(r: dict) -> bool:
+    t = r["times"]
+    every = t["mark"] + t["serial"] + t["save"]
+    marks = r["marks"]
+    per_mark = len(t["mark"]) / marks
+    overall = len(every) / marks
+    print(f"\n== {r['mode']} mode: {r['ballots']} ballots × 73 marks typed on top of "
+          f"{STORED_BALLOTS} stored ({r['stored']} in the database afterwards)")
+    print(f"keystrokes per mark: {per_mark:.3f} on the marks, {overall:.3f} with serial and "
+          f"save ({len(every)} keystrokes)")
+    for label, values in (("all keystrokes", every), ("mark keys", t["mark"]),
+                          ("serial/Enter", t["serial"]), ("save (Enter on last row)", t["save"])):
+        if values:
+            print(f"  {label:26} n={len(values):6}  p50 {statistics.median(values):6.2f} ms  "
+                  f"p99 {pct(values, 99):6.2f} ms  max {max(values):7.2f} ms")
+    ok = pct(every, 99) < 16 and not r["wrong"]
+    if r["mode"] == "grade":
+        ok = ok and per_mark <= 1.0
+        print(f"  target 1 keystroke per mark: {'met' if per_mark <= 1.0 else 'NOT met'}")
+    print(f"  target p99 < 16 ms (all keystrokes): "
+          f"{'met' if pct(every, 99) < 16 else 'NOT met'}")
+    print(f"  ballots stored as typed: {r['ballots'] - len(r['wrong'])}/{r['ballots']}")
+    return ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ballots", type=int, default=300, help="ballots to type (300)")
+    parser.add_argument("--mode", choices=["grade", "score", "both"], default="both")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    apply_ui_font(app)
+    modes = ["grade", "score"] if args.mode == "both" else [args.mode]
+    results = [run(app, mode, args.ballots) for mode in modes]
+    verdicts = [report(r) for r in results]  # print every report
+    ok = all(verdicts)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The fields above the entry grid: 评委类别, 票号 and (for recusal groups) 所属部门."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from evalapp.domain import Department, Group
+
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def next_serial(serial: str) -> str:
+    """The serial after this one: same prefix, number + 1, same width ("A009" → "A010")."""
+    match = _TRAILING_NUMBER.match(serial.strip())
+    if match is None:
+        return ""
+    prefix, digits = match.groups()
+    return prefix + str(int(digits) + 1).zfill(len(digits))
+
+
+class EntryHeader(QWidget):
+    """Keys: Alt+G the group (a digit picks the n-th group), Alt+N the serial, Alt+B the own
+    department (its 序号 or name); Enter goes on to the next field."""
+
+    serial_entered = Signal()
+    own_entered = Signal()
+    group_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._groups: list[Group] = []
+        self._departments: list[Department] = []
+        self.group = QComboBox()
+        self.group.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.group.setToolTip("评委类别(Alt+G);在此按数字键 1、2、3…直接选择")
+        self.group.installEventFilter(self)
+        self.group.currentIndexChanged.connect(self._group_changed)
+        self.serial = QLineEdit()
+        self.serial.setPlaceholderText("例如 A001")
+        self.serial.setMaxLength(50)
+        self.serial.setMinimumWidth(110)
+        self.serial.setToolTip("票号(Alt+N),按 Enter 开始录入评分")
+        self.serial.returnPressed.connect(self.serial_entered)
+        self.own = QLineEdit()
+        self.own.setPlaceholderText("序号或名称")
+        self.own.setToolTip("所属部门(Alt+B):评委本人所在部门的序号或名称,用于回避本部门")
+        self.own.setFixedWidth(110)
+        self.own.returnPressed.connect(self.own_entered)
+        self.own.textChanged.connect(self._show_own)
+        self.own_name = QLabel()
+        self.own_name.setWordWrap(True)
+        self.own_name.setMinimumWidth(60)
+        self._layout()
+
+    def _layout(self) -> None:
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for text, widget in (("评委类别(&G):", self.group), ("票号(&N):", self.serial),
+                             ("所属部门(&B):", self.own)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            row.addWidget(label)
+            row.addWidget(widget)
+            row.addSpacing(8)
+        row.addWidget(self.own_name, 1)
+        font = self.font()
+        font.setPointSize(font.pointSize() + 1)
+        self.setFont(font)
+
+    def set_choices(self, groups: list[Group], departments: list[Department]) -> None:
+        current = self.group_name()
+        self._groups, self._departments = list(groups), sorted(departments, key=lambda d: d.order)
+        self.group.blockSignals(True)
+        self.group.clear()
+        for i, g in enumerate(groups, start=1):
+            self.group.addItem(f"{i} {g.name}{'(回避本部门)' if g.recusal else ''}", g.name)
+        self.group.blockSignals(False)
+        self.group.setMinimumWidth(self.group.sizeHint().width())
+        self.set_group(current)
+        self._update_own()
+
+    def group_name(self) -> str | None:
+        return self.group.currentData()
+
+    def current_group(self) -> Group | None:
+        index = self.group.currentIndex()
+        return self._groups[index] if 0 <= index < len(self._groups) else None
+
+    def set_group(self, name: str | None) -> None:
+        index = self.group.findData(name) if name else -1
+        self.group.setCurrentIndex(index if index >= 0 else 0 if self._groups else -1)
+        self._update_own()
+
+    def serial_text(self) -> str:
+        return self.serial.text().strip()
+
+    def set_serial(self, serial: str) -> None:
+        self.serial.setText(serial)
+        self.serial.selectAll()
+
+    def focus_serial(self) -> None:
+        self.serial.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.serial.selectAll()
+
+    def needs_own(self) -> bool:
+        group = self.current_group()
+        return bool(group and group.recusal)
+
+    def _group_changed(self) -> None:
+        self._update_own()
+        self.group_changed.emit()
+
+    def _update_own(self) -> None:
+        self.own.setEnabled(self.needs_own())
+        if not self.needs_own():
+            self.own.clear()
+        self._show_own()
+
+    # --- own department --------------------------------------------------------------------
+    def find_department(self, text: str) -> Department | None:
+        text = text.strip()
+        for d in self._departments:
+            if text in (str(d.order), d.name, d.short_name):
+                return d
+        return None
+
+    def own_department(self) -> str | None:
+        """The typed own department's name (None when blank or not found)."""
+        found = self.find_department(self.own.text()) if self.own.text().strip() else None
+        return found.name if found else None
+
+    def own_problem(self) -> str | None:
+        text = self.own.text().strip()
+        if text and self.find_department(text) is None:
+            return f"所属部门:没有序号或名称为“{text}”的部门"
+        return None
+
+    def set_own(self, name: str | None) -> None:
+        found = next((d for d in self._departments if d.name == name), None)
+        self.own.setText(str(found.order) if found else "")
+
+    def _show_own(self) -> None:
+        if not self.own.isEnabled():
+            self.own_name.setText("(不回避)")
+        elif not self.own.text().strip():
+            self.own_name.setText("(可不填)")
+        else:
+            found = self.find_department(self.own.text())
+            self.own_name.setText(f"→ {found.name}" if found else "⚠ 未找到该部门")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the group chooser: a digit picks that group; Enter goes to the serial."""
+        if watched is self.group and event.type() == QEvent.Type.KeyPress:
+            text = event.text()
+            if text.isdigit() and text.isascii() and 1 <= int(text) <= len(self._groups):
+                self.set_group(self._groups[int(text) - 1].name)
+                self.focus_serial()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.focus_serial()
+                return True
+        return super().eventFilter(watched, event)

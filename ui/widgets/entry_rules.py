@@ -1,0 +1,40 @@
+"""What the entry page refuses before calling a service: a serial that cannot be typed now,
+and a ballot a clerk may not open (double entry keeps the two entries independent)."""
+
+from __future__ import annotations
+
+from evalapp.services.ballots import BallotInfo
+from evalapp.services.progress import CONFIRMED, CONFLICT, SerialState
+
+VOID_REASONS = ["字迹无法辨认", "填写不规范", "非本次考评选票", "重复投票"]
+EDIT_REASONS = ["录入错误,按原票更正", "票号录错"]
+
+
+def serial_problem(serial: str, known: SerialState | None, double_entry: bool) -> str | None:
+    """Why a new ballot with this serial cannot be typed (from the serials known), or None."""
+    if not serial:
+        return "票号:请填写票号"
+    if known is None:
+        return None
+    if not double_entry:
+        return f"票号:“{serial}”已录入过,不能重复;如需修改请按 Ctrl+O 打开"
+    if known.status in (CONFIRMED, CONFLICT):
+        state = "已核对一致" if known.status == CONFIRMED else "已在核对队列中"
+        return f"票号:“{serial}”{state},不能再次录入"
+    if known.mine:
+        return f"票号:“{serial}”已由您录入过;双人录入须由另一位录入员独立录入"
+    return None
+
+
+def refusal_to_open(info: BallotInfo, double_entry: bool, is_admin: bool) -> str | None:
+    """Why this operator may not open a saved ballot, or None."""
+    if not double_entry:
+        return None
+    if info.status == CONFLICT:
+        return f"票号“{info.serial}”两次录入不一致,正在等待管理员在“核对”页处理。"
+    if info.status != CONFIRMED:
+        return (f"票号“{info.serial}”正在双人录入({info.status_label}),为保证两次录入相互"
+                "独立,不能打开查看;如需第二次录入,请直接在票号栏输入该票号。")
+    if not is_admin:
+        return "双人录入已确认的选票只能由管理员修改。"
+    return None
