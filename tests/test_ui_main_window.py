@@ -145,3 +145,25 @@ def test_import_from_the_file_menu_reports_every_error(qtbot, db, tmp_path, monk
     import_action.trigger()
     assert ctx.evaluation_id == list_evaluations(db)[0].id
     assert "示例" in window.windowTitle()
+
+
+def test_create_an_evaluation_from_the_start_dialog(qtbot, db, monkeypatch):
+    from ui.dialogs import start_dialog
+
+    def fill_and_accept(dialog):
+        dialog.year.setValue(2022)
+        assert dialog.name.text() == "2022年度区级部门工作业绩集中考评"
+        dialog.mode.setCurrentIndex(1)  # 等次制
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(start_dialog.NewEvaluationDialog, "exec", fill_and_accept)
+    ctx = AppContext(db, Actor("张主任", ADMIN))
+    dialog = StartDialog(ctx)
+    qtbot.addWidget(dialog)
+    buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+    qtbot.mouseClick(buttons["新建考评(&N)……"], Qt.MouseButton.LeftButton)
+    [created] = list_evaluations(db)
+    assert dialog.evaluation_id == created.id
+    assert (created.name, created.year) == ("2022年度区级部门工作业绩集中考评", 2022)
+    from evalapp.services.evaluations import get_settings
+    assert get_settings(db, created.id).mode == "grade"
