@@ -1,5 +1,6 @@
 """The command line of WORKBOOK.md: import, results, export, template, demo, verify; the
-printed documents of issue 4: notice, lists, feedback, ballots; backup and restore (issue 6)."""
+printed documents of issue 4: notice, lists, feedback, ballots; backup and restore (issue 6);
+batch-export and batch-import (several entry stations, issue 7)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("backup")
     p.add_argument("--check-only", action="store_true", help="只检查,不恢复")
     _report_commands(command)
+    _batch_commands(command)
     return parser
+
+
+def _batch_commands(command) -> None:
+    """batch-export / batch-import: offline merge of several entry stations (issue 7)."""
+    p = command("batch-export", "把本机录入的选票导出为批次文件(离线分站录入)")
+    p.add_argument("out")
+    p.add_argument("--station", required=True, help="录入点名称,如“2号机”")
+    p.add_argument("--operator", required=True, help="导出人(录入员姓名)")
+    p.add_argument("--evaluation", type=int)
+    p = command("batch-import", "在主机上导入录入点的批次文件(核对校验值,不重复导入)")
+    p.add_argument("file")
+    p.add_argument("--evaluation", type=int, help="默认按批次中的考评标识自动查找")
 
 
 def _report_commands(command) -> None:
@@ -237,9 +251,31 @@ def cmd_ballots(args) -> int:
     return 0
 
 
+def cmd_batch_export(args) -> int:
+    from evalapp.services.batch import export_batch, write_batch
+    from evalapp.services.context import CLERK, Actor
+    db = _db(args)
+    batch = export_batch(db, Actor(args.operator, CLERK), _evaluation(db, args), args.station,
+                         args.operator)
+    write_batch(batch, args.out)
+    skipped = sum(batch["not_exported"].values())
+    print(f"{args.out}\t选票 {len(batch['ballots'])} 张\t校验值 {batch['checksum'][:16]}…")
+    if skipped:
+        print(f"注意:有 {skipped} 张选票待核对或退回重录,未导出", file=sys.stderr)
+    return 0
+
+
+def cmd_batch_import(args) -> int:
+    from evalapp.services.batch import import_batch
+    from evalapp.services.context import SYSTEM
+    print(import_batch(_db(args), SYSTEM, args.file, args.evaluation).text())
+    return 0
+
+
 COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "ballots": cmd_ballots,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
-            "backup": cmd_backup, "restore": cmd_restore}
+            "backup": cmd_backup, "restore": cmd_restore,
+            "batch-export": cmd_batch_export, "batch-import": cmd_batch_import}
 

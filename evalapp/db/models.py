@@ -184,7 +184,9 @@ class Ballot(Base):
     """A paper ballot; invalid or voided ballots are kept, never deleted."""
 
     __tablename__ = "ballots"
-    __table_args__ = (UniqueConstraint("evaluation_id", "serial"),)
+    # Serials are unique across stations (the database refuses a second one, whoever saves).
+    __table_args__ = (UniqueConstraint("evaluation_id", "serial"),
+                      UniqueConstraint("entry_uid", name="uq_ballots_entry_uid"))
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
     serial: Mapped[str] = mapped_column(String(50))
@@ -200,12 +202,16 @@ class Ballot(Base):
                                         server_default="confirmed")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # The identity of the save that created it (a retried save after a lost connection
+    # finds it instead of adding the ballot twice); None for ballots saved without one.
+    entry_uid: Mapped[str | None] = mapped_column(String(64))
 
 
 class BallotEntry(Base):
     """One operator's independent typing of a ballot (双人录入); kept for the record."""
 
     __tablename__ = "ballot_entries"
+    __table_args__ = (UniqueConstraint("entry_uid", name="uq_ballot_entries_entry_uid"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), index=True)
     operator: Mapped[str] = mapped_column(String(50))
@@ -214,6 +220,27 @@ class BallotEntry(Base):
     marks: Mapped[dict] = mapped_column(MarksJSON)
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    entry_uid: Mapped[str | None] = mapped_column(String(64))  # see Ballot.entry_uid
+
+
+class Batch(Base):
+    """A station's batch file imported into this database (离线分站录入合并): its checksum is
+    recorded so that the same batch is never imported twice."""
+
+    __tablename__ = "batches"
+    __table_args__ = (UniqueConstraint("checksum", name="uq_batches_checksum"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    checksum: Mapped[str] = mapped_column(String(64))
+    station: Mapped[str] = mapped_column(String(100))
+    operator: Mapped[str] = mapped_column(String(50))
+    exported_at: Mapped[str] = mapped_column(String(30))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(50))
+    ballots: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    duplicates: Mapped[int] = mapped_column(Integer)
+    conflicts: Mapped[int] = mapped_column(Integer)
 
 
 class FinalResult(Base):

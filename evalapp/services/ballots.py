@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from evalapp.db import models as m
 from evalapp.db.engine import Database
+from evalapp.db.retry import serialise_writes
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
 from evalapp.services.context import (
@@ -102,28 +103,53 @@ def _validate(session: Session, evaluation: m.Evaluation, names: _Names, entry: 
     return serial, marks
 
 
-def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput) -> BallotInfo:
+def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput,
+               entry_uid: str | None = None) -> BallotInfo:
     """Save a typed ballot. With double entry on, this is one of the two independent entries
-    (see double_entry.py): the ballot counts once a second operator typed the same."""
+    (see double_entry.py): the ballot counts once a second operator typed the same.
+
+    ``entry_uid`` identifies this save (the UI makes one per typed ballot and keeps it until the
+    save succeeds): saving again with the same identity — after a lost connection, when the
+    first attempt may or may not have been committed — returns the ballot saved the first time
+    instead of adding it twice (see evalapp/db/retry.py)."""
     require(actor, ENTER)
     with unit_of_work(db) as s:
+        serialise_writes(s)
         evaluation = get_evaluation(s, evaluation_id, for_change=True)
         names = _Names(evaluation)
+        if entry_uid is not None:
+            saved = _saved_with(s, evaluation_id, entry_uid)
+            if saved is not None:
+                return names.info(saved)
         if evaluation.double_entry:
             from evalapp.services.double_entry import record_entry
-            return record_entry(s, actor, evaluation, names, entry, _validate)
+            return record_entry(s, actor, evaluation, names, entry, _validate,
+                                entry_uid=entry_uid)
         serial, marks = _validate(s, evaluation, names, entry, None)
         stamp = now()
         own = names.departments.get(entry.own_department or "")
         ballot = m.Ballot(evaluation_id=evaluation_id, serial=serial,
                           group_id=names.groups[entry.group].id,
                           own_department_id=own.id if own else None, marks=marks,
-                          entered_by=actor.name, created_at=stamp, updated_at=stamp)
+                          entered_by=actor.name, created_at=stamp, updated_at=stamp,
+                          entry_uid=entry_uid)
         s.add(ballot)
         s.flush()
         info = names.info(ballot)
         audit(s, actor, evaluation_id, "录入选票", serial, new=_snapshot(info))
         return info
+
+
+def _saved_with(s: Session, evaluation_id: int, entry_uid: str) -> m.Ballot | None:
+    """The ballot an earlier save with this identity created or entered, if any."""
+    ballot = s.scalar(select(m.Ballot).where(m.Ballot.entry_uid == entry_uid))
+    if ballot is None:
+        ballot_id = s.scalar(select(m.BallotEntry.ballot_id).where(
+            m.BallotEntry.entry_uid == entry_uid))
+        ballot = None if ballot_id is None else s.get(m.Ballot, ballot_id)
+    if ballot is not None and ballot.evaluation_id != evaluation_id:
+        raise DomainError("这次保存的录入标识已被另一个考评活动的选票使用,请重新录入这张选票")
+    return ballot
 
 
 def _snapshot(info: BallotInfo) -> dict:

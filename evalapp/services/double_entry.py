@@ -26,8 +26,10 @@ def _active_entries(s: Session, ballot_id: int) -> list[m.BallotEntry]:
         .order_by(m.BallotEntry.id)))
 
 
-def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entry, validate):
-    """One independent entry of a ballot (called by ballots.add_ballot in its transaction)."""
+def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entry, validate,
+                 entry_uid: str | None = None):
+    """One independent entry of a ballot (called by ballots.add_ballot in its transaction);
+    ``entry_uid`` is the save's identity (a repeated save finds the entry: ballots.py)."""
     serial = str(entry.serial).strip()
     ballot = s.scalar(select(m.Ballot).where(m.Ballot.evaluation_id == evaluation.id,
                                              m.Ballot.serial == serial))
@@ -50,7 +52,7 @@ def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entr
         s.flush()
     s.add(m.BallotEntry(ballot_id=ballot.id, operator=actor.name, group_id=group_id,
                         own_department_id=own_id, marks=marks, superseded=False,
-                        created_at=stamp))
+                        created_at=stamp, entry_uid=entry_uid))
     if not active:
         ballot.status, ballot.marks = PENDING, marks
         ballot.group_id, ballot.own_department_id = group_id, own_id

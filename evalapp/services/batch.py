@@ -1,0 +1,403 @@
+"""Offline batch merge (离线分站录入): where there is no LAN, every station types ballots into its
+own SQLite copy of the evaluation and exports them as a batch file; the master station imports
+the batches.
+
+A batch file is UTF-8 JSON:
+
+    {"format": "evalapp-batch", "version": 1, "station": "2号机", "operator": "李录入",
+     "exported_at": "2026-12-20 10:31:05",
+     "evaluation": {"name": …, "year": …, "identity": SHA-256 of settings and rosters},
+     "ballots": [{"serial", "group", "own_department", "void_reason", "marks": {部门: 分},
+                  "entered_by", "entry_uid"}, …],            (sorted by serial)
+     "not_exported": {"conflict": n, "reentry": n},
+     "checksum": SHA-256 over the canonical JSON of everything above}
+
+Import refuses a file whose checksum does not match (changed or damaged after export), a batch
+for another evaluation (name, year or settings/rosters differ), and a batch already imported
+(its checksum is recorded in ``batches``). Each ballot then is new (added), the same as what
+is stored (a duplicate: skipped), or typed differently (a conflict: the two versions become two
+entries of the ballot in the double-entry reconciliation queue, and it does not count until a
+管理员 decides what the paper says). With double entry on, a batch ballot is one independent
+entry: a second station's equal typing confirms it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from evalapp.db import models as m
+from evalapp.db.engine import Database
+from evalapp.db.retry import serialise_writes
+from evalapp.digest import canonical_form
+from evalapp.domain import DomainError
+from evalapp.marks import normalize_mark
+from evalapp.services.context import (
+    ENTER,
+    MANAGE,
+    Actor,
+    audit,
+    get_evaluation,
+    now,
+    require,
+    unit_of_work,
+)
+from evalapp.services.double_entry import CONFIRMED, CONFLICT, PENDING, REENTRY
+from evalapp.services.store import load_data, settings_of
+
+FORMAT, VERSION = "evalapp-batch", 1
+IDENTITY_PARTS = ("version", "settings", "categories", "groups", "departments", "components")
+
+
+class BatchRefused(DomainError):
+    """A batch file that must not be imported (damaged, changed, foreign or already done)."""
+
+
+@dataclass
+class BatchReport:
+    """What an import did (or, for a refused batch, nothing)."""
+
+    station: str
+    operator: str
+    ballots: int = 0
+    added: int = 0
+    confirmed: int = 0  # double entry: second entries equal to a first one
+    duplicates: int = 0
+    conflicts: int = 0
+    conflict_serials: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        lines = [f"已导入录入点“{self.station}”(导出人 {self.operator})的批次:"
+                 f"共 {self.ballots} 张选票,新增 {self.added} 张,"
+                 + (f"第二次录入一致已确认 {self.confirmed} 张," if self.confirmed else "")
+                 + f"重复(内容相同,已跳过){self.duplicates} 张,"
+                 f"不一致(已送核对队列){self.conflicts} 张。"]
+        if self.conflict_serials:
+            lines.append("请管理员对照纸质选票核对:" + "、".join(self.conflict_serials))
+        lines += self.messages
+        return "\n".join(lines)
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def checksum_of(batch: dict) -> str:
+    """SHA-256 over the canonical JSON of the batch without its checksum."""
+    body = {k: v for k, v in batch.items() if k != "checksum"}
+    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
+
+
+def evaluation_identity(data) -> str:
+    """What makes two copies the same evaluation: settings and rosters (no ballots, scores)."""
+    form = canonical_form(data)
+    return hashlib.sha256(_canonical({k: form[k] for k in IDENTITY_PARTS}).encode("utf-8")
+                          ).hexdigest()
+
+
+def _derived_uid(identity: str, station: str, ballot: m.Ballot) -> str:
+    text = f"{identity}|{station}|{ballot.id}|{ballot.serial}|{ballot.created_at.isoformat()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- export
+
+def export_batch(db: Database, actor: Actor, evaluation_id: int, station: str,
+                 operator: str | None = None) -> dict:
+    """This station's ballots of an evaluation as a batch (a dict; ``write_batch`` saves it).
+    Ballots in conflict or sent back for re-entry are not exported (counted in the file)."""
+    require(actor, ENTER)
+    station = (station or "").strip()
+    operator = (operator or actor.name or "").strip()
+    if not station:
+        raise DomainError("导出批次必须填写录入点名称(如“2号机”)")
+    if not operator:
+        raise DomainError("导出批次必须填写导出人")
+    with db.session() as s:
+        ev = get_evaluation(s, evaluation_id)
+        data = load_data(s, ev)
+        identity = evaluation_identity(data)
+        groups = {g.id: g.name for g in ev.groups}
+        depts = {d.id: d.name for d in ev.departments}
+        ballots, skipped = [], {CONFLICT: 0, REENTRY: 0}
+        for b in s.scalars(select(m.Ballot).where(m.Ballot.evaluation_id == evaluation_id)
+                           .order_by(m.Ballot.serial)):
+            if b.status in skipped:
+                skipped[b.status] += 1
+                continue
+            ballots.append({
+                "serial": b.serial, "group": groups[b.group_id],
+                "own_department": depts[b.own_department_id] if b.own_department_id else None,
+                "void_reason": b.void_reason,
+                "marks": {depts[k]: v for k, v in b.marks.items()},
+                "entered_by": b.entered_by,
+                "entry_uid": b.entry_uid or _derived_uid(identity, station, b)})
+    batch = {"format": FORMAT, "version": VERSION, "station": station, "operator": operator,
+             "exported_at": now().isoformat(sep=" "),
+             "evaluation": {"name": data.settings.name, "year": data.settings.year,
+                            "identity": identity},
+             "ballots": ballots, "not_exported": skipped}
+    batch["checksum"] = checksum_of(batch)
+    return batch
+
+
+def write_batch(batch: dict, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(batch, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_batch(path: str | Path) -> dict:
+    """Read and check a batch file (format and checksum); refuses a damaged or changed one."""
+    path = Path(path)
+    try:
+        batch = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BatchRefused(f"无法读取批次文件“{path}”:{exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BatchRefused(f"“{path.name}”不是有效的批次文件(内容无法解析),拒绝导入") from exc
+    check_batch(batch, path.name)
+    return batch
+
+
+def check_batch(batch: object, name: str = "批次文件") -> None:
+    if not isinstance(batch, dict) or batch.get("format") != FORMAT:
+        raise BatchRefused(f"“{name}”不是考评计分系统导出的批次文件,拒绝导入")
+    if batch.get("version") != VERSION:
+        raise BatchRefused(f"“{name}”的批次格式版本({batch.get('version')})本程序不认识,"
+                           "请用相同版本的程序导出")
+    if batch.get("checksum") != checksum_of(batch):
+        raise BatchRefused(
+            f"“{name}”的校验值不符:文件在导出后被改动过或已损坏,拒绝导入。"
+            "请让该录入点重新导出批次文件,不要手工编辑批次文件。")
+    try:
+        ev = batch["evaluation"]
+        assert isinstance(ev["name"], str) and isinstance(ev["identity"], str)
+        assert isinstance(batch["station"], str) and isinstance(batch["operator"], str)
+        for b in batch["ballots"]:
+            assert isinstance(b["serial"], str) and isinstance(b["group"], str)
+            assert isinstance(b["marks"], dict)
+    except (KeyError, TypeError, AssertionError) as exc:
+        raise BatchRefused(f"“{name}”的内容不完整,拒绝导入") from exc
+
+
+# ---------------------------------------------------------------- import
+
+def _find_evaluation(s, batch: dict, evaluation_id: int | None) -> m.Evaluation:
+    wanted = batch["evaluation"]
+    label = f"“{wanted['name']}”({wanted.get('year') or '无'}年度)"
+    candidates = ([get_evaluation(s, evaluation_id)] if evaluation_id is not None else
+                  list(s.scalars(select(m.Evaluation).order_by(m.Evaluation.id))))
+    for ev in candidates:
+        if evaluation_identity(load_data(s, ev)) == wanted["identity"]:
+            return get_evaluation(s, ev.id, for_change=True)
+    same_name = [ev for ev in candidates
+                 if ev.name == wanted["name"] and ev.year == wanted.get("year")]
+    if same_name:
+        raise BatchRefused(
+            f"批次属于考评活动{label},但其考评设置或部门、评委类别名单与本机的不一致"
+            "(可能在分发各录入点之后修改过设置或名单),拒绝导入。"
+            "请把本机的考评重新分发到各录入点后再录入,或核对两边的设置。")
+    where = (f"本考评活动“{candidates[0].name}”" if evaluation_id is not None
+             else "本机数据库中的任何考评活动")
+    raise BatchRefused(f"批次属于另一个考评活动{label},与{where}不符,拒绝导入")
+
+
+class _Importer:
+    def __init__(self, s, ev: m.Evaluation, batch: dict, report: BatchReport):
+        self.s, self.ev, self.batch, self.report = s, ev, batch, report
+        self.settings = settings_of(ev)
+        self.groups = {g.name: g.id for g in ev.groups}
+        self.depts = {d.name: d.id for d in ev.departments}
+        self.by_serial = {b.serial: b for b in s.scalars(
+            select(m.Ballot).where(m.Ballot.evaluation_id == ev.id))}
+        self.stamp = now()
+
+    def parse(self, b: dict) -> tuple[str, tuple[int, int | None, dict[int, str]]]:
+        """(serial, (group id, own department id, marks by id)), or a problem raised."""
+        serial = b["serial"].strip()
+        problems = []
+        if not serial:
+            problems.append("票号为空")
+        if b["group"] not in self.groups:
+            problems.append(f"评委类别“{b['group']}”不存在")
+        own = b.get("own_department")
+        if own and own not in self.depts:
+            problems.append(f"所属部门“{own}”不存在")
+        marks = {}
+        for dept, raw in b["marks"].items():
+            if dept not in self.depts:
+                problems.append(f"“{dept}”不是本次考评的部门")
+                continue
+            try:
+                text = normalize_mark(self.settings, raw)
+            except DomainError as exc:
+                problems.append(f"“{dept}”的评分:{exc}")
+                continue
+            if text is not None:
+                marks[self.depts[dept]] = text
+        if problems:
+            raise BatchRefused(f"批次中的选票 {serial or '(无票号)'} 有错误,整个批次未导入:"
+                               + ";".join(problems))
+        return serial, (self.groups[b["group"]], self.depts[own] if own else None, marks)
+
+    def uid_free(self, uid: str | None) -> str | None:
+        if not uid:
+            return None
+        taken = self.s.scalar(select(m.Ballot.id).where(m.Ballot.entry_uid == uid)) or \
+            self.s.scalar(select(m.BallotEntry.id).where(m.BallotEntry.entry_uid == uid))
+        return None if taken else uid
+
+    def entry(self, ballot: m.Ballot, operator: str, content, uid: str | None) -> None:
+        group_id, own_id, marks = content
+        self.s.add(m.BallotEntry(ballot_id=ballot.id, operator=operator[:50], group_id=group_id,
+                                 own_department_id=own_id, marks=marks, superseded=False,
+                                 created_at=self.stamp, entry_uid=self.uid_free(uid)))
+
+    def active(self, ballot: m.Ballot) -> list[m.BallotEntry]:
+        return list(self.s.scalars(select(m.BallotEntry).where(
+            m.BallotEntry.ballot_id == ballot.id, m.BallotEntry.superseded.is_(False))
+            .order_by(m.BallotEntry.id)))
+
+    def conflict(self, serial: str) -> None:
+        self.report.conflicts += 1
+        self.report.conflict_serials.append(serial)
+
+    def one(self, b: dict) -> None:
+        serial, content = self.parse(b)
+        label = f"{b.get('entered_by') or self.batch['operator']}({self.batch['station']})"
+        uid = b.get("entry_uid")
+        void = b.get("void_reason") or None
+        ballot = self.by_serial.get(serial)
+        if ballot is None:
+            group_id, own_id, marks = content
+            double = self.ev.double_entry
+            ballot = m.Ballot(evaluation_id=self.ev.id, serial=serial, group_id=group_id,
+                              own_department_id=own_id, marks=marks, void_reason=void,
+                              entered_by=label[:50], status=PENDING if double else CONFIRMED,
+                              created_at=self.stamp, updated_at=self.stamp,
+                              entry_uid=None if double else self.uid_free(uid))
+            self.s.add(ballot)
+            self.s.flush()
+            if double:
+                self.entry(ballot, label, content, uid)
+            self.by_serial[serial] = ballot
+            self.report.added += 1
+            return
+        current = (ballot.group_id, ballot.own_department_id, ballot.marks)
+        if (ballot.void_reason or None) != void and content == current:
+            self.report.messages.append(
+                f"票号 {serial}:作废标记与本机不一致(本机:{ballot.void_reason or '有效'};"
+                f"批次:{void or '有效'}),保留本机的,请核对纸质选票")
+        if ballot.status == CONFIRMED:
+            if content == current:
+                self.report.duplicates += 1
+                return
+            for e in self.active(ballot):
+                e.superseded = True
+            self.entry(ballot, ballot.entered_by or "本机", current, None)
+            self.entry(ballot, label, content, uid)
+            ballot.status = CONFLICT
+            self.conflict(serial)
+        elif ballot.status == PENDING:
+            active = self.active(ballot)
+            first = active[0] if active else None
+            if first is not None and (first.group_id, first.own_department_id,
+                                      first.marks) == content:
+                if first.operator == label[:50] or (uid and first.entry_uid == uid):
+                    self.report.duplicates += 1
+                    return
+                self.entry(ballot, label, content, uid)
+                ballot.status = CONFIRMED
+                self.report.confirmed += 1
+            else:
+                if first is None:
+                    self.entry(ballot, ballot.entered_by or "本机", current, None)
+                self.entry(ballot, label, content, uid)
+                ballot.status = CONFLICT
+                self.conflict(serial)
+        elif ballot.status == CONFLICT:
+            if any((e.group_id, e.own_department_id, e.marks) == content
+                   for e in self.active(ballot)):
+                self.report.duplicates += 1
+                return
+            self.entry(ballot, label, content, uid)
+            self.conflict(serial)
+            self.report.messages.append(
+                f"票号 {serial} 已在核对队列中,批次中又有一种不同的录入,已一并记录,请核对纸质选票")
+        else:  # REENTRY: this typing is the first of the two new entries
+            self.entry(ballot, label, content, uid)
+            ballot.group_id, ballot.own_department_id, ballot.marks = content
+            ballot.status = PENDING
+            self.report.added += 1
+        ballot.updated_at = self.stamp
+
+
+def import_batch(db: Database, actor: Actor, batch: dict | str | Path,
+                 evaluation_id: int | None = None) -> BatchReport:
+    """Merge a station's batch (a file path or a dict from ``export_batch``) into the
+    evaluation it belongs to (found by its identity, or the one given). All or nothing."""
+    require(actor, MANAGE)
+    if isinstance(batch, (str, Path)):
+        batch = read_batch(batch)
+    else:
+        check_batch(batch)
+    report = BatchReport(batch["station"], batch["operator"], ballots=len(batch["ballots"]))
+    with unit_of_work(db) as s:
+        serialise_writes(s)
+        done = s.scalar(select(m.Batch).where(m.Batch.checksum == batch["checksum"]))
+        if done is not None:
+            raise BatchRefused(
+                f"这个批次(录入点“{done.station}”,{done.operator} 于 {done.exported_at} 导出)"
+                f"已于 {done.imported_at:%Y-%m-%d %H:%M} 由 {done.imported_by} 导入过,"
+                "不再重复导入")
+        ev = _find_evaluation(s, batch, evaluation_id)
+        importer = _Importer(s, ev, batch, report)
+        seen = set()
+        for b in sorted(batch["ballots"], key=lambda b: b["serial"]):
+            if b["serial"].strip() in seen:
+                raise BatchRefused(f"批次中票号 {b['serial']} 出现了两次,拒绝导入")
+            seen.add(b["serial"].strip())
+            importer.one(b)
+        s.add(m.Batch(evaluation_id=ev.id, checksum=batch["checksum"], station=batch["station"],
+                      operator=batch["operator"][:50], exported_at=str(batch["exported_at"])[:30],
+                      imported_at=datetime.now().replace(microsecond=0),
+                      imported_by=actor.name, ballots=report.ballots, added=report.added,
+                      duplicates=report.duplicates, conflicts=report.conflicts))
+        audit(s, actor, ev.id, "导入录入批次", f"{batch['station']}({batch['operator']})",
+              new={"选票": report.ballots, "新增": report.added, "确认": report.confirmed,
+                   "重复": report.duplicates, "不一致": report.conflict_serials,
+                   "校验值": batch["checksum"]})
+    return report
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    station: str
+    operator: str
+    exported_at: str
+    imported_at: datetime
+    imported_by: str
+    ballots: int
+    added: int
+    duplicates: int
+    conflicts: int
+    checksum: str
+
+
+def list_batches(db: Database, evaluation_id: int) -> list[BatchInfo]:
+    """The batches imported into an evaluation, oldest first."""
+    with db.session() as s:
+        return [BatchInfo(b.station, b.operator, b.exported_at, b.imported_at, b.imported_by,
+                          b.ballots, b.added, b.duplicates, b.conflicts, b.checksum)
+                for b in s.scalars(select(m.Batch).where(m.Batch.evaluation_id == evaluation_id)
+                                   .order_by(m.Batch.id))]
