@@ -1,4 +1,6 @@
-"""Starting the GUI: fonts, the default database (demo data when empty), the main window."""
+"""Starting the GUI: fonts, style, the default database (demo data when empty), the main
+window; ``--selftest`` (the bundle's proof of life) and ``--measure-start`` (the cold-start
+benchmark: exits once the main window is shown)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,10 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+STARTED = time.perf_counter()
 
 from evalapp.paths import default_database_path
 
@@ -17,7 +22,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="数据库为空时直接生成并打开演示考评(开发与演示用)")
     parser.add_argument("--selftest", action="store_true",
-                        help="启动 Qt、加载字体、在临时数据库上计算演示数据后退出")
+                        help="启动 Qt、加载字体、在临时数据库上计算演示数据并生成通报 PDF 后退出")
+    parser.add_argument("--measure-start", action="store_true",
+                        help="计时:不登录,主窗口显示后立即退出(性能基准用)")
     return parser.parse_args(argv[1:])
 
 
@@ -33,25 +40,122 @@ def open_with_demo(target: str):
 
 
 def selftest() -> int:
+    """Qt offscreen, fonts, style and icons, a temporary database with the demo, its tally and
+    the notice PDF; prints one line per step and returns 0 (1 and the reason on failure)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from evalapp.services.evaluations import latest_evaluation_id
-    from evalapp.services.results import compute_results
-    from ui.fonts import apply_ui_font
-    app = QApplication.instance() or QApplication([])
-    family = apply_ui_font(app)
-    with tempfile.TemporaryDirectory() as folder:
-        db = open_with_demo(str(Path(folder) / "selftest.db"))
-        result = compute_results(db, latest_evaluation_id(db)).result
-        db.dispose()
-    print(f"selftest ok: font {family}, {len(result.departments)} departments, "
-          f"digest {result.digest[:12]}")
+    try:
+        _selftest_steps()
+    except Exception as exc:  # noqa: BLE001 - the report is the point
+        import traceback
+        traceback.print_exc()
+        print(f"selftest FAILED: {exc.__class__.__name__}: {exc}")
+        return 1
+    print(f"selftest ok ({time.perf_counter() - STARTED:.1f} s)")
     return 0
 
 
-def start_session(db, parent=None, demo_if_empty: bool = False):
-    """Sign in, then choose the evaluation (offering a start on an empty database).
+def _selftest_steps() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from evalapp import __version__
+    from evalapp.paths import is_frozen, resource
+    from evalapp.reports.notice_pdf import write_notice
+    from evalapp.services.evaluations import latest_evaluation_id
+    from evalapp.services.results import compute_results
+    from ui.fonts import apply_ui_font
+    from ui.icons import app_icon
+    from ui.style import STYLES, style_sheet
+    print(f"evalapp {__version__}, {'bundle' if is_frozen() else 'source'}, "
+          f"resources {resource()}")
+    app = QApplication.instance() or QApplication([])
+    print(f"Qt platform {app.platformName()}, font {apply_ui_font(app)}")
+    sheets = {name: len(style_sheet(name)) for name in STYLES}
+    if app_icon().isNull() or not all(sheets.values()):
+        raise RuntimeError(f"icons or styles missing: {sheets}")
+    help_pages = sorted(resource("help").glob("*.md"))
+    if not help_pages:
+        raise RuntimeError("help pages missing")
+    print(f"styles {sheets}, help pages {len(help_pages)}")
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_with_demo(str(Path(folder) / "selftest.db"))
+        try:
+            results = compute_results(db, latest_evaluation_id(db))
+        finally:
+            db.dispose()
+        result = results.result
+        print(f"tally: {len(result.departments)} departments, {result.valid_ballots} valid "
+              f"ballots, digest {result.digest[:12]}")
+        pdf = write_notice(results)
+        if not pdf.startswith(b"%PDF"):
+            raise RuntimeError("notice PDF not written")
+        print(f"notice PDF: {len(pdf) / 1e3:.0f} kB")
+
+
+def measure_start(target: str) -> int:
+    """Cold start as the program does it, minus the sign-in dialog: integrity check, database,
+    start backup, style, the main window with every page shown; then print and exit."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from evalapp.db.engine import open_database
+    from evalapp.services.context import ADMIN, Actor
+    from evalapp.services.evaluations import latest_evaluation_id, list_evaluations
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.pages.registry import page_classes
+    app = prepare_application([sys.argv[0]])
+    if not check_database_file(target):
+        return 1
+    db = open_database(target)
+    start_backup(db)
+    ctx = AppContext(db, Actor("启动计时", ADMIN),
+                     latest_evaluation_id(db) if list_evaluations(db) else None)
+    window = MainWindow(ctx, page_classes())
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    print(f"main window shown after {time.perf_counter() - STARTED:.3f} s "
+          f"(in-process, from the first import of ui.app)", flush=True)
+    window.close()
+    db.dispose()
+    return 0
+
+
+def prepare_application(argv: list[str]):
+    """QApplication with name, icon, Chinese Qt dialogs, the bundled font and the style."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import preferences
+    from ui.fonts import apply_ui_font
+    from ui.icons import app_icon
+    from ui.style import apply_style
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("集中考评计分系统")
+    app.setOrganizationName("evalapp")
+    app.setWindowIcon(app_icon())
+    install_translator(app)
+    apply_ui_font(app)
+    apply_style(app, preferences.style_name())
+    return app
+
+
+def install_translator(app) -> bool:
+    """Qt's own Chinese strings (是/否/取消 in message boxes, the print dialog)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+                           "qtbase", "_", folder):
+        return False
+    app.installTranslator(translator)
+    app._evalapp_translator = translator  # keep it alive
+    return True
+
+
+def start_session(db, parent=None, demo_if_empty: bool = False,
+                  remembered: int | None = None):
+    """Sign in, then choose the evaluation (offering a start on an empty database): the
+    ``remembered`` one from the last run when it still exists, else the latest.
 
     Returns an AppContext, or None when the operator cancelled.
     """
@@ -68,8 +172,10 @@ def start_session(db, parent=None, demo_if_empty: bool = False):
     if demo_if_empty and not list_evaluations(db):
         from evalapp.services.demo import create_demo
         create_demo(db, ctx.actor)
-    if list_evaluations(db):
-        ctx.evaluation_id = latest_evaluation_id(db)
+    evaluations = list_evaluations(db)
+    if evaluations:
+        known = {e.id for e in evaluations}
+        ctx.evaluation_id = remembered if remembered in known else latest_evaluation_id(db)
         return ctx
     start = StartDialog(ctx, parent)
     if start.exec() != QDialog.DialogCode.Accepted:
@@ -145,18 +251,18 @@ def run(argv: list[str]) -> int:
     args = _arguments(argv)
     if args.selftest:
         return selftest()
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    if args.measure_start:
+        return measure_start(args.db)
+    from PySide6.QtWidgets import QMessageBox
 
     from evalapp.db.engine import open_database
     from evalapp.domain import DomainError
+    from ui import preferences
     from ui.exception_hook import install
-    from ui.fonts import apply_ui_font
     from ui.main_window import MainWindow
     from ui.pages.registry import page_classes
-    app = QApplication.instance() or QApplication(argv)
-    app.setApplicationName("集中考评计分系统")
+    app = prepare_application(argv)
     install()
-    apply_ui_font(app)
     if not check_database_file(args.db):
         return 1
     try:
@@ -166,12 +272,16 @@ def run(argv: list[str]) -> int:
                              else f"数据库无法打开:{exc.__class__.__name__}: {exc}")
         return 1
     start_backup(db)
-    ctx = start_session(db, demo_if_empty=args.demo_if_empty)
+    ctx = start_session(db, demo_if_empty=args.demo_if_empty,
+                        remembered=preferences.last_evaluation(db.url))
     if ctx is None:
         return 0
     offer_draft(ctx)
     window = MainWindow(ctx, page_classes())
-    window.resize(1366, 768)
+    window.remember = True
+    window.update_recent_menu()
+    window.restore_state()
+    preferences.set_last_evaluation(db.url, ctx.evaluation_id)
     window.show()
     return app.exec()
 

@@ -11,6 +11,7 @@ from typing import Iterator
 from sqlalchemy.orm import Session
 
 from evalapp.db.engine import Database
+from evalapp.db.retry import serialise_writes
 from evalapp.db.models import AuditEntry, Evaluation
 from evalapp.domain import STATUS_FINAL, DomainError
 
@@ -61,9 +62,12 @@ def now() -> datetime:
 
 @contextmanager
 def unit_of_work(db: Database) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
+    """One transaction: committed when the block ends, rolled back on any error. On
+    PostgreSQL it first takes the application's write lock, so stations change data one at a
+    time and every check inside the block sees the others' committed work."""
     with db.session() as session:
         with session.begin():
+            serialise_writes(session)
             yield session
 
 
