@@ -77,3 +77,8 @@ def test_migrations_build_exactly_the_models(db):
     from evalapp.db.models import Base
     with db.engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+
+
+def test_schema_revision_constant_is_alembics_head():
+    from evalapp.db.engine import SCHEMA_REVISION
+    assert SCHEMA_REVISION == head_revision()

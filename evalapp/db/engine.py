@@ -6,11 +6,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +14,9 @@ from evalapp.domain import DomainError
 from evalapp.paths import migrations_dir
 
 DB_FILE_NAME = "evalapp.db"
+# The newest migration. An up-to-date database opens without loading Alembic (a faster
+# start); tests/test_database.py checks that this is Alembic's head.
+SCHEMA_REVISION = "0004"
 
 
 class DatabaseError(DomainError):
@@ -41,13 +40,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _alembic_config() -> Config:
+def _alembic_config():
+    from alembic.config import Config
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
@@ -90,13 +91,20 @@ def open_database(target: str | Path, migrate: bool = True) -> Database:
     return database
 
 
-def _migrate(database: Database) -> None:
-    script = ScriptDirectory.from_config(_alembic_config())
-    head = script.get_current_head()
+def _stored_revision(database: Database) -> str | None:
     with database.engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current == head:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _migrate(database: Database) -> None:
+    current = _stored_revision(database)
+    if current == SCHEMA_REVISION:
         return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    script = ScriptDirectory.from_config(_alembic_config())
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from evalapp.db import models as m
 from evalapp.db.engine import Database
@@ -45,6 +43,8 @@ def import_departments(db: Database, actor: Actor, evaluation_id: int, path: str
 
 def _sheet_rows(path: str | Path) -> list[tuple]:
     """The rows of the 部门 sheet (header first)."""
+    import openpyxl  # only when importing: keeps openpyxl out of the app's start
+    from openpyxl.utils.exceptions import InvalidFileException
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
