@@ -9,7 +9,6 @@ from test_integrity_lock import ADMIN_ACTOR, CLERK_ACTOR, DEPTS, small_data
 from evalapp.domain import STATUS_FINAL, Ballot
 from evalapp.services import ballots as B
 from evalapp.services.backup import automatic_backup, list_backups
-from evalapp.services.drafts import save_draft
 from evalapp.services.evaluations import import_evaluation, list_evaluations
 from evalapp.services.finalise import final_results
 from evalapp.services.operators import create_first_admin
@@ -129,14 +128,3 @@ def test_start_up_check_without_backup_refuses_calmly(qtbot, tmp_path, monkeypat
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: errors.append(a[2]))
     assert not ui_app.check_database_file(str(path))
     assert "没有找到完好的备份" in errors[0]
-
-
-def test_offer_draft(qtbot, db, eid, monkeypatch):
-    told = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
-    ctx = AppContext(db, CLERK_ACTOR, eid)
-    ui_app.offer_draft(ctx)
-    assert told == []
-    save_draft(db, CLERK_ACTOR, eid, B.BallotInput("Z5", "群众", {"发改委": "88"}))
-    ui_app.offer_draft(ctx)
-    assert "Z5" in told[0]

@@ -167,3 +167,23 @@ def test_create_an_evaluation_from_the_start_dialog(qtbot, db, monkeypatch):
     assert (created.name, created.year) == ("2022年度区级部门工作业绩集中考评", 2022)
     from evalapp.services.evaluations import get_settings
     assert get_settings(db, created.id).mode == "grade"
+
+
+def test_changes_saved_elsewhere_reach_the_pages(qtbot, db):
+    from evalapp.services.ballots import BallotInput, add_ballot
+    from ui.context import ChangeWatcher
+    evaluation_id = create_demo(db)[-1]
+    ctx = AppContext(db, Actor("王书记", CHAIR), evaluation_id)
+    watcher = ChangeWatcher(ctx)
+    watcher.start()
+    heard = []
+    ctx.ballots_changed.connect(lambda: heard.append(1))
+    watcher.poll()
+    assert heard == []  # nothing new yet
+    # Another station saves a ballot: this process's signals know nothing of it.
+    add_ballot(db, Actor("李录入", CLERK), evaluation_id,
+               BallotInput("Z001", "群众代表", {"区委办公室": "90"}))
+    watcher.poll()
+    assert heard == [1]
+    watcher.poll()
+    assert heard == [1]

@@ -95,7 +95,6 @@ def measure_start(target: str) -> int:
     """Cold start as the program does it, minus the sign-in dialog: integrity check, database,
     start backup, style, the main window with every page shown; then print and exit."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
 
     from evalapp.db.engine import open_database
     from evalapp.services.context import ADMIN, Actor
@@ -231,22 +230,6 @@ def start_backup(db) -> None:
         sys.stderr.write(f"启动备份失败:{exc}\n")
 
 
-def offer_draft(ctx, parent=None) -> None:
-    """Tell the clerk a half-typed ballot was kept; the 选票录入 page offers it back."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from evalapp.services.drafts import load_draft
-    if ctx.evaluation_id is None:
-        return
-    draft = load_draft(ctx.db, ctx.actor, ctx.evaluation_id)
-    if draft is None or draft.empty or draft.already_saved:
-        return
-    QMessageBox.information(parent, "有未保存的选票",
-                            f"上次录入到一半的选票(票号 {draft.serial or '未填'},已填 "
-                            f"{len(draft.marks)} 项)已作为草稿保留。\n"
-                            "打开“选票录入”页即可继续录入。")
-
-
 def run(argv: list[str]) -> int:
     args = _arguments(argv)
     if args.selftest:
@@ -276,7 +259,6 @@ def run(argv: list[str]) -> int:
                         remembered=preferences.last_evaluation(db.url))
     if ctx is None:
         return 0
-    offer_draft(ctx)
     window = MainWindow(ctx, page_classes())
     window.remember = True
     window.update_recent_menu()

@@ -3,10 +3,11 @@ signals that tell pages when data changed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from evalapp.db.engine import Database
-from evalapp.services.context import Actor, require, PermissionDenied
+from evalapp.services.context import Actor, PermissionDenied, require
+from evalapp.services.stations import change_marker, changes_since
 
 
 class AppContext(QObject):
@@ -34,3 +35,41 @@ class AppContext(QObject):
         except PermissionDenied:
             return False
         return True
+
+
+class ChangeWatcher(QObject):
+    """Notices changes saved elsewhere (other stations in server mode, another window) by
+    polling one cheap query, and tells the pages through the context's ballots_changed."""
+
+    def __init__(self, ctx: AppContext, interval_ms: int = 3000, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.marker: int | None = None
+        self.timer = QTimer(self, interval=interval_ms)
+        self.timer.timeout.connect(self.poll)
+        ctx.ballots_changed.connect(self._catch_up)
+        ctx.data_changed.connect(self._catch_up)
+        ctx.evaluation_changed.connect(lambda _id: self._catch_up())
+
+    def start(self) -> None:
+        self._catch_up()
+        self.timer.start()
+
+    def _catch_up(self) -> None:
+        """Our own change (or a new evaluation): remember where we are, announce nothing."""
+        if self.ctx.evaluation_id is not None:
+            self.marker = change_marker(self.ctx.db, self.ctx.evaluation_id)
+
+    def poll(self) -> None:
+        if self.ctx.evaluation_id is None:
+            return
+        try:
+            changed, marker = changes_since(self.ctx.db, self.ctx.evaluation_id,
+                                            self.marker or 0)
+        except Exception:  # noqa: BLE001 - a lost server connection: try again next tick
+            return
+        if changed and self.marker is not None:
+            self.marker = marker
+            self.ctx.saved.emit("其他录入点保存了新的数据,已刷新")
+            self.ctx.ballots_changed.emit()
+        self.marker = marker

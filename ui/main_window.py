@@ -19,7 +19,7 @@ from evalapp.services.context import MANAGE
 from evalapp.services.evaluations import get_data, get_settings, list_evaluations
 from evalapp.services.evaluations import import_evaluation
 from ui import preferences
-from ui.context import AppContext
+from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
 from ui.pages.base import Page
 from ui.style import STYLES, apply_style, current_style
@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self._menus()
         ctx.saved.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.watcher = ChangeWatcher(ctx, parent=self)  # other stations' saves (server mode)
+        self.watcher.start()
         ctx.evaluation_changed.connect(lambda _id: self.refresh())
         ctx.evaluation_changed.connect(self._remember_evaluation)
         ctx.data_changed.connect(self.update_title)

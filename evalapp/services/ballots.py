@@ -180,6 +180,9 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
         evaluation = get_evaluation(s, evaluation_id, for_change=True)
         names = _Names(evaluation)
         ballot = _load(s, evaluation_id, ballot_id)
+        if ballot.status != "confirmed":  # double entry: its two entries decide, not an edit
+            raise DomainError(f"票号“{ballot.serial}”尚未核对一致(双人录入),不能直接修改;"
+                              "请在“双人录入核对”页处理")
         before = names.info(ballot)
         serial, marks = _validate(s, evaluation, names, entry, ballot_id)
         own = names.departments.get(entry.own_department or "")
