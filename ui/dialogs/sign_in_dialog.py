@@ -33,6 +33,8 @@ class SignInDialog(QDialog):
         self.message.setStyleSheet("color: #B00020")
         self.message.setWordWrap(True)
         self._layout()
+        if isinstance(self.name, QComboBox) and self.name.count():
+            self.password.setFocus()  # a name is already chosen: the PIN is what to type
 
     def _layout(self) -> None:
         form = QFormLayout()
