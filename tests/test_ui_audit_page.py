@@ -1,18 +1,17 @@
 """The 操作日志 page lists every change with old → new and filters by operator and text."""
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from evalapp.services.ballots import BallotInput, edit_ballot, list_ballots, void_ballot
 from evalapp.services.context import ADMIN, CLERK, Actor
 from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import update_settings
 from ui.context import AppContext
-from ui.fonts import apply_ui_font
 from ui.models.audit_table_model import (
     ACTION, CHANGE, OPERATOR, TARGET, AuditTableModel, change_lines,
 )
 from ui.pages.audit_page import ALL_OPERATORS, AuditPage
+from ui_helpers import show_page
 
 ADMIN_A, CLERK_A = Actor("李主任", ADMIN), Actor("王录入", CLERK)
 
@@ -33,14 +32,8 @@ def logged(db):
 
 @pytest.fixture
 def page(qtbot, logged):
-    apply_ui_font(QApplication.instance())
     db, evaluation_id = logged[:2]
-    widget = AuditPage(AppContext(db, ADMIN_A, evaluation_id))
-    qtbot.addWidget(widget)
-    widget.resize(1166, 688)
-    widget.show()
-    widget.refresh()
-    return widget
+    return show_page(qtbot, AuditPage, AppContext(db, ADMIN_A, evaluation_id))
 
 
 def _rows(page) -> list[dict]:

@@ -3,8 +3,7 @@
 import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from evalapp.domain import Adjustment, Category, Department
 from evalapp.services import roster
@@ -16,17 +15,10 @@ from ui.context import AppContext
 from ui.fonts import apply_ui_font
 from ui.models.department_table_model import MIME_TYPE, DepartmentTableModel
 from ui.pages.departments_page import DepartmentsPage
+from ui_helpers import show_active, type_text
 
 ADMIN_ACTOR = Actor("管理员", ADMIN)
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def type_text(widget, text: str) -> None:
-    """Type text the way an input method commits it (keyClicks cannot send Chinese)."""
-    widget.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +41,7 @@ def evaluation(db):
 
 @pytest.fixture
 def page(qtbot, db, evaluation):
-    widget = DepartmentsPage(AppContext(db, ADMIN_ACTOR, evaluation))
-    qtbot.addWidget(widget)
-    widget.resize(1166, 688)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
+    widget = show_active(qtbot, DepartmentsPage(AppContext(db, ADMIN_ACTOR, evaluation)))
     widget.table.setFocus()
     return widget
 

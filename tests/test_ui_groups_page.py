@@ -4,10 +4,8 @@ the last save undone; the optional roster; read-only for a 录入员."""
 from decimal import Decimal
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
 from evalapp.domain import Evaluator
 from evalapp.services.context import ADMIN, CLERK, Actor
@@ -19,6 +17,7 @@ from ui.models.evaluator_table_model import EvaluatorTableModel
 from ui.models.group_table_model import GroupTableModel
 from ui.models.row_edit_table_model import ERROR_ROLE
 from ui.pages.groups_page import GroupsPage
+from ui_helpers import commit, edit_cell, ime, insert_row, open_demo_page
 
 ADMIN_ACTOR = Actor("张主任", ADMIN)
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -32,42 +31,7 @@ def font(qapp):
 
 
 def open_page(qtbot, db, actor=ADMIN_ACTOR):
-    evaluation_id = create_demo(db)[-1]
-    ctx = AppContext(db, actor, evaluation_id)
-    page = GroupsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1166, 688)
-    page.show()
-    with qtbot.waitActive(page):
-        page.activateWindow()
-    return page, ctx
-
-
-def ime(widget, text: str) -> None:
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
-def commit(qtbot, editor) -> None:
-    """Enter in a cell editor; the delegate commits on the next turn of the event loop."""
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not (shiboken6.isValid(editor) and editor.isVisible()),
-                    timeout=1000)
-
-
-def edit_cell(qtbot, view, row: int, column: int, text: str) -> None:
-    view.setFocus()
-    view.setCurrentIndex(view.model().index(row, column))
-    qtbot.keyClick(view, Qt.Key.Key_F2)
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit)
-    editor.selectAll()
-    if text.isascii():
-        qtbot.keyClicks(editor, text)
-    else:
-        ime(editor, text)
-    commit(qtbot, editor)
+    return open_demo_page(qtbot, db, GroupsPage, actor)
 
 
 def saved_weights(db, ctx) -> list[Decimal]:
@@ -133,11 +97,7 @@ def test_add_and_remove_groups(qtbot, db, monkeypatch):
                         or QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
     view = page.groups.view
-    view.setFocus()
-    qtbot.keyClick(view, Qt.Key.Key_Insert)
-    editor = QApplication.focusWidget()
-    ime(editor, "特邀代表")
-    commit(qtbot, editor)
+    insert_row(qtbot, view, "特邀代表")
     edit_cell(qtbot, view, 6, WEIGHT, "5")
     edit_cell(qtbot, view, 0, WEIGHT, "25")
     view.setCurrentIndex(page.group_model.index(6, 5))

@@ -5,10 +5,9 @@ import io
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 import ui.pages.print_page as print_page_module
 import ui.print_documents as documents_module
@@ -16,11 +15,11 @@ from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
 from evalapp.services.demo import create_demo
 from evalapp.services.results import compute_results
 from ui.context import AppContext
-from ui.fonts import apply_ui_font
 from ui.pages.print_page import PROVISIONAL_NOTE, PrintPage
 from ui.print_documents import BALLOTS, COMMEND, FEEDBACK, NOTICE
 from ui.printing import new_printer, page_range
 from ui.widgets.notice_options_panel import parse_special
+from ui_helpers import ime, show_page
 
 ADMIN_ACTOR = Actor("主任", ADMIN)
 
@@ -32,14 +31,8 @@ def demo(db):
 
 @pytest.fixture
 def page(qtbot, demo):
-    apply_ui_font(QApplication.instance())
     db, evaluation_id = demo
-    widget = PrintPage(AppContext(db, ADMIN_ACTOR, evaluation_id))
-    qtbot.addWidget(widget)
-    widget.resize(1166, 688)
-    widget.show()
-    widget.refresh()
-    return widget
+    return show_page(qtbot, PrintPage, AppContext(db, ADMIN_ACTOR, evaluation_id))
 
 
 def _choose(page, kind: str) -> None:
@@ -52,12 +45,6 @@ def _pdf_text(data: bytes) -> str:
 
 def _pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
-
-
-def _type_chinese(widget, text: str) -> None:
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def test_page_metadata():
@@ -116,7 +103,7 @@ def test_edited_title_is_saved_and_kept(page, qtbot, tmp_path, monkeypatch):
     title = page.notice_panel.title
     title.selectAll()
     title.del_()
-    _type_chinese(title, "关于二〇二一年度部门考评结果的通报")
+    ime(title, "关于二〇二一年度部门考评结果的通报")
     target = tmp_path / "通报.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), "PDF 文件 (*.pdf)"))

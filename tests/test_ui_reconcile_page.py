@@ -10,12 +10,12 @@ from evalapp.services.demo import create_demo
 from evalapp.services.double_entry import list_conflicts
 from evalapp.services.evaluations import get_data, update_settings
 from ui.context import AppContext
-from ui.fonts import apply_ui_font
 from ui.models.conflict_table_model import ConflictTableModel
 from ui.models.entry_comparison_table_model import (
     CHOSEN, FIRST, ITEM, SECOND, EntryComparisonTableModel,
 )
 from ui.pages.reconcile_page import OFF_NOTE, ReconcilePage
+from ui_helpers import show_page
 
 ADMIN_A = Actor("李主任", ADMIN)
 CLERK_1, CLERK_2 = Actor("王录入", CLERK), Actor("张录入", CLERK)
@@ -43,13 +43,7 @@ def conflict(demo):
 
 
 def _page(qtbot, db, evaluation_id):
-    apply_ui_font(QApplication.instance())
-    widget = ReconcilePage(AppContext(db, ADMIN_A, evaluation_id))
-    qtbot.addWidget(widget)
-    widget.resize(1166, 688)
-    widget.show()
-    widget.refresh()
-    return widget
+    return show_page(qtbot, ReconcilePage, AppContext(db, ADMIN_A, evaluation_id))
 
 
 def _status(db, evaluation_id, serial):

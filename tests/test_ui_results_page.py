@@ -19,11 +19,11 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import get_data, update_settings
 from evalapp.services.results import compute_results
 from ui.context import AppContext
-from ui.fonts import apply_ui_font
 from ui.models.group_stats_table_model import GroupStatsTableModel
 from ui.models.invalid_ballot_table_model import InvalidBallotTableModel
 from ui.models.results_table_model import ResultsTableModel, wrap_header
 from ui.pages.results_page import ALL_CATEGORIES, ResultsPage
+from ui_helpers import show_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAIR_ACTOR = Actor("书记", CHAIR)
@@ -37,14 +37,8 @@ def demo(db):
 
 @pytest.fixture
 def page(qtbot, demo):
-    apply_ui_font(QApplication.instance())
     db, evaluation_id = demo
-    widget = ResultsPage(AppContext(db, ADMIN_ACTOR, evaluation_id))
-    qtbot.addWidget(widget)
-    widget.resize(1166, 688)
-    widget.show()
-    widget.refresh()
-    return widget
+    return show_page(qtbot, ResultsPage, AppContext(db, ADMIN_ACTOR, evaluation_id))
 
 
 def _cells(page) -> dict[str, dict[str, str]]:

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMessageBox
 
 from evalapp.domain import Adjustment, Department
@@ -17,17 +16,10 @@ from ui.fonts import apply_ui_font
 from ui.models.adjustment_table_model import VETO_WORD, AdjustmentTableModel
 from ui.models.component_value_table_model import MISSING, ComponentValueTableModel
 from ui.pages.scores_page import ScoresPage
+from ui_helpers import show_active, type_text
 
 ADMIN_ACTOR = Actor("管理员", ADMIN)
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def type_text(widget, text: str) -> None:
-    """Type text the way an input method commits it (keyClicks cannot send Chinese)."""
-    widget.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 @pytest.fixture(autouse=True)
@@ -41,14 +33,7 @@ def demo(db):
 
 
 def open_page(qtbot, db, evaluation) -> ScoresPage:
-    page = ScoresPage(AppContext(db, ADMIN_ACTOR, evaluation))
-    qtbot.addWidget(page)
-    page.resize(1166, 688)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    return page
+    return show_active(qtbot, ScoresPage(AppContext(db, ADMIN_ACTOR, evaluation)))
 
 
 def values(page):

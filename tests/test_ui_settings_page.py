@@ -5,10 +5,8 @@ import json
 from decimal import Decimal
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from evalapp.db import models
 from evalapp.domain import TIE_ONSITE, Quota
@@ -21,6 +19,7 @@ from ui.fonts import apply_ui_font
 from ui.models.category_table_model import CategoryTableModel
 from ui.models.component_table_model import ComponentTableModel
 from ui.pages.settings_page import SettingsPage
+from ui_helpers import edit_cell, ime, insert_row, open_demo_page
 
 ADMIN_ACTOR = Actor("张主任", ADMIN)
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -32,22 +31,7 @@ def font(qapp):
 
 
 def open_page(qtbot, db, actor=ADMIN_ACTOR):
-    evaluation_id = create_demo(db)[-1]
-    ctx = AppContext(db, actor, evaluation_id)
-    page = SettingsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1166, 688)
-    page.show()
-    with qtbot.waitActive(page):
-        page.activateWindow()
-    return page, ctx
-
-
-def ime(widget, text: str) -> None:
-    """Type Chinese the way an input method does."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
+    return open_demo_page(qtbot, db, SettingsPage, actor)
 
 
 def retype(qtbot, edit: QLineEdit, text: str) -> None:
@@ -57,28 +41,6 @@ def retype(qtbot, edit: QLineEdit, text: str) -> None:
         qtbot.keyClicks(edit, text)
     else:
         qtbot.keyClick(edit, Qt.Key.Key_Delete)
-
-
-def edit_cell(qtbot, view, row: int, column: int, text: str) -> None:
-    """Open a cell's editor with F2, replace its text, commit with Enter."""
-    view.setFocus()
-    view.setCurrentIndex(view.model().index(row, column))
-    qtbot.keyClick(view, Qt.Key.Key_F2)
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit)
-    editor.selectAll()
-    if text.isascii():
-        qtbot.keyClicks(editor, text)
-    else:
-        ime(editor, text)
-    commit(qtbot, editor)
-
-
-def commit(qtbot, editor) -> None:
-    """Enter in a cell editor; the delegate commits on the next turn of the event loop."""
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not (shiboken6.isValid(editor) and editor.isVisible()),
-                    timeout=1000)
 
 
 def save(qtbot, page, ctx):
@@ -179,11 +141,7 @@ def test_tie_break_order_and_category_quota(qtbot, db):
 def test_new_category_added_from_keyboard(qtbot, db):
     page, ctx = open_page(qtbot, db)
     view = page.categories.view
-    view.setFocus()
-    qtbot.keyClick(view, Qt.Key.Key_Insert)
-    editor = QApplication.focusWidget()
-    ime(editor, "街道派出机构")
-    commit(qtbot, editor)
+    insert_row(qtbot, view, "街道派出机构")
     edit_cell(qtbot, view, 3, 2, "1")
     save(qtbot, page, ctx)
     names = [c.name for c in get_data(db, ctx.evaluation_id).categories]

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, PageBreak, Spacer, Table, TableStyle
 
 from evalapp.domain import ONSITE_COMPONENT, DomainError, format_decimal
+from evalapp.outcome_words import UNSCORED_WORD, veto_text
 from evalapp.reports.common import Status, build_pdf, para, rank_text, score, table_font
 from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE
 from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE
@@ -50,10 +51,10 @@ def outcome_text(d: DepartmentResult) -> str:
     if d.outcome == "none":
         text = "无(既不表扬也不诫勉)"
     if not d.scored:
-        text = f"无有效评分({d.unscored_reason})" if d.unscored_reason else text
+        text = f"{UNSCORED_WORD}({d.unscored_reason})" if d.unscored_reason else text
     notes = []
     if d.veto:
-        notes.append("一票否决" + (f":{d.veto_reason}" if d.veto_reason else ""))
+        notes.append(veto_text(d))
     if d.repeat:
         notes.append("连续两年末位")
     return text + (f"({';'.join(notes)})" if notes else "")

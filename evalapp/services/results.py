@@ -14,6 +14,7 @@ from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
 from evalapp.services.double_entry import CONFIRMED, entry_counts
 from evalapp.services.audit_log import last_change_id
 from evalapp.services.evaluations import get_data, previous_evaluation_id
+from evalapp.outcome_words import REPEAT_WORD, VETO_WORD
 from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult, tally
 
 
@@ -88,9 +89,9 @@ def result_rows(result: TallyResult, group_names: list[str]) -> list[list[str]]:
     for d in result.departments:
         outcome = OUTCOME_LABELS[d.outcome]
         if d.veto:
-            outcome += "(一票否决)"
+            outcome += f"({VETO_WORD})"
         if d.repeat:
-            outcome += "(连续末位)"
+            outcome += f"({REPEAT_WORD})"
         if not d.scored:
             outcome = d.unscored_reason or outcome
         rows.append([

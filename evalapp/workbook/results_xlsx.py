@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evalapp.domain import ONSITE_COMPONENT, format_decimal
+from evalapp.outcome_words import REPEAT_WORD, VETO_WORD, veto_text
 from evalapp.tally import (
     ADMONISH, COMMEND, OUTCOME_LABELS, UNSCORED, DepartmentResult, GroupStats, TallyResult,
 )
@@ -28,7 +29,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 CATEGORY_FILL = PatternFill("solid", fgColor="EDEDED")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-REASON_WORDS = {"veto": "一票否决", "threshold": "低于诫勉分数线", "rank": "排名靠后"}
+REASON_WORDS = {"veto": VETO_WORD, "threshold": "低于诫勉分数线", "rank": "排名靠后"}
 SIGNED_INT = "+0;-0;0"
 MAX_WIDTH = 48
 
@@ -146,7 +147,7 @@ def _outcome_text(d: DepartmentResult) -> str:
     if d.outcome != ADMONISH:
         notes = []
     if d.repeat:
-        notes.append("连续末位")
+        notes.append(REPEAT_WORD)
     label = OUTCOME_LABELS.get(d.outcome, d.outcome)
     return f"{label}({'、'.join(notes)})" if notes else label
 
@@ -156,7 +157,7 @@ def _remark(d: DepartmentResult) -> str:
     if d.unscored_reason:
         parts.append(f"不参加排名:{d.unscored_reason}")
     if d.veto:
-        parts.append(f"一票否决:{d.veto_reason}" if d.veto_reason else "一票否决")
+        parts.append(veto_text(d))
     if d.repeat:
         parts.append("上年亦被诫勉(连续末位)")
     parts.extend(f"{'+' if a.points > 0 else ''}{format_decimal(a.points)} {a.reason}".strip()

@@ -11,23 +11,20 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QVBoxLayout,
 )
 
 from evalapp.domain import Adjustment
+from ui.dialogs.dialog_tools import SaveDialog
 
 
-class AdjustmentDialog(QDialog):
+class AdjustmentDialog(SaveDialog):
     """部门 · 分值 · 事由 · 一票否决; ``save(adjustment)`` returns an error or None."""
 
     def __init__(self, departments: list[str], save: Callable[[Adjustment], str | None],
                  parent=None, department: str | None = None):
-        super().__init__(parent)
-        self._save = save
+        super().__init__(save, parent)
         self._departments = list(departments)
         self.setWindowTitle("新增加减分或一票否决")
         self.setMinimumWidth(520)
@@ -39,24 +36,12 @@ class AdjustmentDialog(QDialog):
         self.reason.setPlaceholderText("必填,例如:获评全国先进集体")
         self.veto = QCheckBox("一票否决(该部门排在最后并列入诫勉,分值可填 0)")
         self.veto.toggled.connect(self._veto_toggled)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #B00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存(Enter)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(Esc)")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("部门(&D):", self.department)
         form.addRow("分值(&P):", self.points)
         form.addRow("事由(&R):", self.reason)
         form.addRow("", self.veto)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out_form(form)
         QDialog.setTabOrder(self.department, self.points)
         QDialog.setTabOrder(self.points, self.reason)
         QDialog.setTabOrder(self.reason, self.veto)
@@ -101,11 +86,5 @@ class AdjustmentDialog(QDialog):
             return None, "事由:加减分和一票否决都必须写明事由"
         return Adjustment(department, points, reason, veto), None
 
-    def accept(self) -> None:
-        adjustment, problem = self.adjustment()
-        if adjustment is not None:
-            problem = self._save(adjustment)
-        if problem:
-            self.error.setText(problem)
-            return
-        super().accept()
+    def typed_value(self) -> tuple[Adjustment | None, str | None]:
+        return self.adjustment()

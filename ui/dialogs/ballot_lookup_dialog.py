@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from ui.dialogs.dialog_tools import ok_cancel_buttons
 
 
 class BallotLookupDialog(QDialog):
@@ -25,12 +26,7 @@ class BallotLookupDialog(QDialog):
         self.serial.setPlaceholderText("例如 A001")
         label = QLabel("票号(&N):")
         label.setBuddy(self.serial)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("打开(Enter)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(Esc)")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "打开(Enter)")
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.serial)

@@ -7,27 +7,24 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
 )
 
 from evalapp.domain import Department
+from ui.dialogs.dialog_tools import SaveDialog
 
 NO_CATEGORY = "(不分类别)"
 
 
-class DepartmentDialog(QDialog):
+class DepartmentDialog(SaveDialog):
     """Fields in the order of the 部门 sheet; ``save(department)`` returns an error or None."""
 
     def __init__(self, categories: list[str], save: Callable[[Department], str | None],
                  department: Department | None = None, next_order: int = 1,
                  taken_names: set[str] | frozenset = frozenset(), parent=None):
-        super().__init__(parent)
-        self._save = save
+        super().__init__(save, parent)
         self._taken = set(taken_names) - ({department.name} if department else set())
         self.setWindowTitle("修改部门" if department else "新增部门")
         self.setMinimumWidth(460)
@@ -40,15 +37,6 @@ class DepartmentDialog(QDialog):
         self.presenter = QLineEdit()
         self.title_edit = QLineEdit()
         self._fill_categories(categories)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #B00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存(Enter)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(Esc)")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self._lay_out()
         self._load(department, next_order)
         self.name.textChanged.connect(self._check)
@@ -69,10 +57,7 @@ class DepartmentDialog(QDialog):
         form.addRow("类别(&C):", self.category)
         form.addRow("述职人(&P):", self.presenter)
         form.addRow("职务(&T):", self.title_edit)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out_form(form)
         for first, second in [(self.order, self.name), (self.name, self.short_name),
                               (self.short_name, self.category),
                               (self.category, self.presenter),
@@ -109,12 +94,6 @@ class DepartmentDialog(QDialog):
     def _check(self) -> None:
         self.error.setText(self._problem() or "")
 
-    def accept(self) -> None:
-        """Save through the page's callback; stay open and show the reason when refused."""
+    def typed_value(self) -> tuple[Department | None, str | None]:
         problem = self._problem()
-        if problem is None:
-            problem = self._save(self.department())
-        if problem:
-            self.error.setText(problem)
-            return
-        super().accept()
+        return (None, problem) if problem else (self.department(), None)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.dialog_tools import ok_cancel_buttons
+
 
 class ReasonDialog(QDialog):
     """A prompt that names what will change and a required reason; Enter confirms, Esc
@@ -31,12 +33,7 @@ class ReasonDialog(QDialog):
         self.reason.lineEdit().setPlaceholderText("必须填写原因")
         label = QLabel("原因(&R):")
         label.setBuddy(self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定(Enter)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(Esc)")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "确定(Enter)")
         self.reason.editTextChanged.connect(self._update)
         layout = QVBoxLayout(self)
         for widget in (text, label, self.reason, self.buttons):

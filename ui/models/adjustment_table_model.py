@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.domain import Adjustment
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
 DEPARTMENT, POINTS, REASON, VETO = range(4)
@@ -35,32 +34,18 @@ def adjustment_text(a: Adjustment, decimals: int = 2) -> str:
     return f"“{a.department}” {signed(a.points, decimals)} 分({a.reason})"
 
 
-class AdjustmentTableModel(QAbstractTableModel):
+class AdjustmentTableModel(RowsTableModel):
     """Rows are (id, Adjustment) as the service lists them."""
+
+    headers = HEADERS
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[tuple[int, Adjustment]] = []
         self._decimals = 2
 
     def set_rows(self, rows: list[tuple[int, Adjustment]], decimals: int = 2) -> None:
-        self.beginResetModel()
-        self._rows, self._decimals = list(rows), decimals
-        self.endResetModel()
-
-    def rows(self) -> list[tuple[int, Adjustment]]:
-        return list(self._rows)
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        self._decimals = decimals
+        super().set_rows(rows)
 
     def _value(self, a: Adjustment, column: int):
         """(display text, sort value) of one cell."""
@@ -73,7 +58,7 @@ class AdjustmentTableModel(QAbstractTableModel):
         return (VETO_WORD if a.veto else ""), int(a.veto)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         row_id, a = self._rows[index.row()]
         column = index.column()

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from evalapp.services.audit_log import AuditInfo
 from evalapp.services.context import ROLE_LABELS
-
-_ROOT = QModelIndex()
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
 HEADERS = ["时间", "操作员", "角色", "操作", "对象", "原值 → 新值"]
 TIME, OPERATOR, ROLE, ACTION, TARGET, CHANGE = range(len(HEADERS))
@@ -144,34 +141,22 @@ def detail_text(info: AuditInfo) -> str:
     return "\n".join(parts)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowsTableModel):
     """Newest first, as the service returns them."""
+
+    headers = HEADERS
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[AuditInfo] = []
         self._changes: list[list[str]] = []
 
     def set_rows(self, rows: list[AuditInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._changes = [change_lines(r.old, r.new) for r in self._rows]
-        self.endResetModel()
+        rows = list(rows)
+        self._changes = [change_lines(r.old, r.new) for r in rows]
+        super().set_rows(rows)
 
     def row_info(self, row: int) -> AuditInfo | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
 
     def _text(self, row: int, column: int) -> str:
         r = self._rows[row]
@@ -182,7 +167,7 @@ class AuditTableModel(QAbstractTableModel):
         return values[column]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:

@@ -3,51 +3,33 @@ reorder: a drop asks the page to move the department, the page writes through th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 
 from evalapp.domain import Department
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
 ORDER, NAME, SHORT_NAME, CATEGORY, PRESENTER, TITLE = range(6)
 HEADERS = ["述职顺序", "部门名称", "简称", "类别", "述职人", "职务"]
 MIME_TYPE = "application/x-evalapp-department"
 
 
-class DepartmentTableModel(QAbstractTableModel):
+class DepartmentTableModel(RowsTableModel):
     """One row per department; ``move_requested(name, new_order)`` is emitted on a drop."""
 
+    headers = HEADERS
     move_requested = Signal(str, int)
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[Department] = []
-
     def set_rows(self, rows: list[Department]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(rows, key=lambda d: d.order)
-        self.endResetModel()
-
-    def rows(self) -> list[Department]:
-        return list(self._rows)
+        super().set_rows(sorted(rows, key=lambda d: d.order))
 
     def row_of(self, name: str) -> int:
         """The row showing department ``name`` (-1 when absent)."""
         return next((i for i, d in enumerate(self._rows) if d.name == name), -1)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return super().headerData(section, orientation, role)
 
     @staticmethod
     def _value(d: Department, column: int):
@@ -55,7 +37,7 @@ class DepartmentTableModel(QAbstractTableModel):
         return values[column]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         d, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:

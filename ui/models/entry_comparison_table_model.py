@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from evalapp.domain import DomainError
 from evalapp.services.ballots import BallotInput
 from evalapp.services.double_entry import Conflict
-
-_ROOT = QModelIndex()
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
 HEADERS = ["项目", "第一次", "第二次", "采用"]
 ITEM, FIRST, SECOND, CHOSEN = range(len(HEADERS))
@@ -37,14 +34,14 @@ class CompareRow:
     picked: str = ""  # "第一次", "第二次", "输入" or "" (equal entries)
 
 
-class EntryComparisonTableModel(QAbstractTableModel):
+class EntryComparisonTableModel(RowsTableModel):
     """Rows: 评委类别, 所属部门, then the departments in ballot order; 采用 is editable."""
 
+    headers = HEADERS
     rejected = Signal(str)  # a typed value was refused, with the reason
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[CompareRow] = []
         self._conflict: Conflict | None = None
         self._validate: Callable[[str, str], str | None] = lambda item, text: text or None
 
@@ -101,18 +98,6 @@ class EntryComparisonTableModel(QAbstractTableModel):
                            values[OWN_ITEM] or None)
 
     # ---------------------------------------------------------------- Qt model
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
-
     def flags(self, index):
         base = super().flags(index)
         if index.isValid() and index.column() == CHOSEN:
@@ -133,7 +118,7 @@ class EntryComparisonTableModel(QAbstractTableModel):
             else (f"{text}(输入)" if r.picked == "输入" else text)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         r, column = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.services.progress import GroupProgress
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 BASE = ["评委类别", "已录入", "发出", "有效", "无效"]
 DOUBLE = ["待二录", "待核对"]
 OVER_FILL = QColor("#F8D7DA")
@@ -20,34 +19,17 @@ def over_issued(p: GroupProgress) -> bool:
     return p.issued is not None and p.entered > p.issued
 
 
-class EntryProgressTableModel(QAbstractTableModel):
+class EntryProgressTableModel(RowsTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[GroupProgress] = []
         self._double = False
 
     def set_rows(self, rows: list[GroupProgress], double_entry: bool = False) -> None:
-        self.beginResetModel()
-        self._rows, self._double = list(rows), double_entry
-        self.endResetModel()
+        self._double = double_entry
+        super().set_rows(rows)
 
-    def rows(self) -> list[GroupProgress]:
-        return list(self._rows)
-
-    def headers(self) -> list[str]:
+    def header_labels(self) -> list[str]:
         return BASE + (DOUBLE if self._double else [])
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers())
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            headers = self.headers()
-            return headers[section] if 0 <= section < len(headers) else None
-        return None
 
     def _value(self, p: GroupProgress, column: int):
         """(display text, sort value) of one cell."""
@@ -62,7 +44,7 @@ class EntryProgressTableModel(QAbstractTableModel):
         return str(value), value
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         p, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:

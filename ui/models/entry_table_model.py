@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.domain import Department
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
 COL_ORDER, COL_NAME, COL_SHORT, COL_MARK = range(4)
 HEADERS = ["序号", "部门名称", "简称", "评分"]
@@ -19,14 +17,14 @@ LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
-class EntryTableModel(QAbstractTableModel):
+class EntryTableModel(RowsTableModel):
     """Departments and the marks typed so far; the row being typed shows its raw text."""
 
+    headers = HEADERS
     marks_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[Department] = []
         self._marks: list[str | None] = []
         self._typing: tuple[int, str] | None = None
         self._own: int | None = None
@@ -107,17 +105,6 @@ class EntryTableModel(QAbstractTableModel):
         self.dataChanged.emit(index, index)
 
     # --- Qt model interface ----------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
-
     def _display(self, row: int, column: int) -> str:
         d = self._rows[row]
         if column == COL_ORDER:
@@ -132,7 +119,7 @@ class EntryTableModel(QAbstractTableModel):
         return self._marks[row] or ""
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:

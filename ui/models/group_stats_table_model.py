@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from evalapp.domain import format_decimal
 from evalapp.tally_result import GroupStats
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
 _ROOT = QModelIndex()
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 HEADERS = ["评委类别", "权重(%)", "发出", "收回", "有效", "无效", "提示"]
 NAME, WEIGHT, ISSUED, ENTERED, VALID, INVALID, NOTE = range(len(HEADERS))
@@ -34,31 +33,15 @@ def group_note(g: GroupStats) -> tuple[str, bool]:
     return ";".join(notes) or "✓ 已齐", False
 
 
-class GroupStatsTableModel(QAbstractTableModel):
+class GroupStatsTableModel(RowsTableModel):
     """One row per group in settings order, then a 合计 row."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[GroupStats] = []
-
-    def set_rows(self, rows: list[GroupStats]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    headers = HEADERS
 
     def rowCount(self, parent=_ROOT) -> int:
         if parent.isValid() or not self._rows:
             return 0
         return len(self._rows) + 1
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
 
     def _total(self, column: int) -> str:
         if column == NAME:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from evalapp.outcome_words import (  # the words are re-exported for the score chart
+    ADMONISH_WORD, COMMEND_WORD, REPEAT_WORD, UNSCORED_WORD, VETO_WORD, outcome_word,
+)
 from evalapp.rounding import fixed
-from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
+from evalapp.tally_result import COMMEND, DepartmentResult
 
 _ROOT = QModelIndex()
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -16,8 +19,6 @@ LAST = 10 ** 6  # sorts missing ranks/scores after every real one
 LOW = -10.0 ** 6
 
 # Outcome words (colour is never the only signal) and their fill / text colours.
-COMMEND_WORD, ADMONISH_WORD, REPEAT_WORD = "表扬", "诫勉", "连续末位"
-VETO_WORD, UNSCORED_WORD = "一票否决", "无有效评分"
 OUTCOME_COLOURS = {
     COMMEND_WORD: ("#D4EDDA", "#155724"), ADMONISH_WORD: ("#FCE4C4", "#8A4B00"),
     REPEAT_WORD: ("#F8D7DA", "#8B1A1A"), VETO_WORD: ("#E2C6F0", "#4A1466"),
@@ -29,17 +30,6 @@ _BOLD.setBold(True)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
-
-
-def outcome_word(d: DepartmentResult) -> str:
-    """One word for the outcome: 表扬 / 诫勉 / 连续末位 / 一票否决 / 无有效评分 (or empty)."""
-    if not d.scored:
-        return UNSCORED_WORD
-    if d.veto:
-        return VETO_WORD
-    if d.outcome == ADMONISH:
-        return REPEAT_WORD if d.repeat else ADMONISH_WORD
-    return COMMEND_WORD if d.outcome == COMMEND else ""
 
 
 def outcome_detail(d: DepartmentResult) -> str:

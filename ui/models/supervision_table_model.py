@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from evalapp.rounding import round_half_up
 from evalapp.services.supervision import ClerkStats, OutlierFlag
-
-_ROOT = QModelIndex()
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
 
 CLERK_HEADERS = ["录入员", "录入张数", "双录不一致", "录错", "事后更正", "差错率"]
 OPERATOR, ENTERED, DIFFERENCES, WRONG, CORRECTIONS, RATE = range(len(CLERK_HEADERS))
@@ -23,35 +20,12 @@ def rate_text(stats: ClerkStats) -> str:
     return "—" if rate is None else f"{round_half_up(rate * 100, 1)}%"
 
 
-class _RowsModel(QAbstractTableModel):
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
+class _RowsModel(RowsTableModel):
     def row_object(self, row: int):
         return self._rows[row]
 
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.headers)):
-            return self.headers[section]
-        return None
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         item = self._rows[index.row()]
         if role == ROW_ROLE:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
@@ -14,14 +14,14 @@ from evalapp.services.context import MANAGE
 from ui.models.audit_table_model import (
     ACTION, CHANGE, ROW_ROLE, SORT_ROLE, TIME, AuditTableModel, detail_text,
 )
-from ui.pages.base import Page
+from ui.pages.base import LivePage
+from ui.pages.page_tools import row_table
 
 ALL_OPERATORS = "全部操作员"
 LIMIT = 5000
-DEBOUNCE_MS = 250
 
 
-class AuditPage(Page):
+class AuditPage(LivePage):
     """The audit trail of the open evaluation, newest first, with a detail pane."""
 
     title = "操作日志"
@@ -30,19 +30,11 @@ class AuditPage(Page):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        self._stale = True
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(self.reload)
         self.model = AuditTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self._build()
-        for signal in (ctx.ballots_changed, ctx.data_changed):
-            signal.connect(self.schedule)
-        ctx.evaluation_changed.connect(lambda _id: self.schedule())
 
     def _build(self) -> None:
         self.operator = QComboBox()
@@ -81,15 +73,11 @@ class AuditPage(Page):
         layout.addWidget(splitter, 1)
 
     def _table(self) -> QTableView:
-        table = QTableView()
+        table = row_table(QTableView())
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(TIME, Qt.SortOrder.DescendingOrder)
-        table.verticalHeader().setVisible(False)
-        table.setAlternatingRowColors(True)
         table.setWordWrap(False)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -102,16 +90,8 @@ class AuditPage(Page):
         self._fill_operators()
         self.reload()
 
-    def schedule(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._fill_operators()
-            self.timer.start(0)
+    def _before_stale_show(self) -> None:
+        self._fill_operators()
 
     def _fill_operators(self) -> None:
         current = self.operator.currentText()
@@ -124,8 +104,7 @@ class AuditPage(Page):
 
     def reload(self) -> None:
         """Read the log again with the current filters, keeping the selected entry."""
-        self.timer.stop()
-        self._stale = False
+        self._fresh()
         operator = self.operator.currentText()
         rows = self.call(list_audit, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
                          operator=None if operator in ("", ALL_OPERATORS) else operator,

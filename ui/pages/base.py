@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from evalapp.domain import DomainError
@@ -34,3 +35,59 @@ class Page(QWidget):
         except DomainError as exc:
             self.show_error(exc)
             return None
+
+    def attempt(self, action, *args) -> bool:
+        """Call a service for what it does (it returns nothing): show a DomainError to the
+        user and report False instead."""
+        try:
+            action(*args)
+        except DomainError as exc:
+            self.show_error(exc)
+            return False
+        return True
+
+
+class LivePage(Page):
+    """A page that reloads itself ``debounce_ms`` after the last change of the ballots, the
+    data or the open evaluation: at once if it is shown, otherwise when it is shown again.
+
+    Subclasses write ``reload()`` and call ``_fresh()`` at its start."""
+
+    debounce_ms = 250
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(ctx, parent)
+        self._stale = True
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.debounce_ms)
+        self.timer.timeout.connect(self.reload)
+        for signal in (ctx.ballots_changed, ctx.data_changed):
+            signal.connect(self.schedule)
+        ctx.evaluation_changed.connect(lambda _id: self.schedule())
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read what the page shows again (overridden)."""
+        self._fresh()
+
+    def _fresh(self) -> None:
+        """The page is being brought up to date: no reload is pending any more."""
+        self.timer.stop()
+        self._stale = False
+
+    def schedule(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._before_stale_show()
+            self.timer.start(0)
+
+    def _before_stale_show(self) -> None:
+        """What to do at once when a stale page is shown, before the debounced reload."""

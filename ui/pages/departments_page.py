@@ -11,13 +11,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QTableView,
-    QToolButton,
     QVBoxLayout,
 )
 
@@ -29,6 +27,9 @@ from evalapp.workbook.sheets import WorkbookError
 from ui.dialogs.department_dialog import DepartmentDialog
 from ui.models.department_table_model import DepartmentTableModel
 from ui.pages.base import Page
+from ui.pages.page_tools import (
+    UndoList, action_buttons, enlarge_font, heading_label, make_action, row_table
+)
 from ui.tasks import run_in_background
 
 ROW_HEIGHT = 36
@@ -45,7 +46,7 @@ class DepartmentsPage(Page):
         super().__init__(ctx, parent)
         self.categories: list[str] = []
         self.dialog: DepartmentDialog | None = None
-        self._undo: list[tuple[str, Callable[[], None]]] = []
+        self._undo = UndoList()
         self.model = DepartmentTableModel(self)
         self.model.move_requested.connect(self.move_to, Qt.ConnectionType.QueuedConnection)
         self.table = self._make_table()
@@ -65,20 +66,14 @@ class DepartmentsPage(Page):
     # Building the page
 
     def _make_table(self) -> QTableView:
-        table = QTableView()
+        table = row_table(QTableView())
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
         table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         table.setDragEnabled(True)
         table.setDropIndicatorShown(True)
-        table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        font = table.font()
-        font.setPointSizeF(font.pointSizeF() + 1)
-        table.setFont(font)
+        enlarge_font(table)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -88,15 +83,7 @@ class DepartmentsPage(Page):
         return table
 
     def _action(self, text: str, keys, slot, tip: str) -> QAction:
-        action = QAction(text, self)
-        sequences = [QKeySequence(k) for k in (keys if isinstance(keys, list) else [keys])]
-        action.setShortcuts(sequences)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shown = sequences[0].toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip}({shown})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+        return make_action(self, text, keys, slot, tip)
 
     def _make_actions(self) -> None:
         self.add_action = self._action("新增部门 Ctrl+N", "Ctrl+N", self.add_department,
@@ -117,22 +104,11 @@ class DepartmentsPage(Page):
                                         "撤销本页上一次修改")
 
     def _lay_out(self) -> None:
-        buttons = QHBoxLayout()
-        for action in (self.add_action, self.edit_action, self.remove_action, self.up_action,
-                       self.down_action, self.import_action, self.undo_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys act on the table
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = action_buttons(
+            (self.add_action, self.edit_action, self.remove_action, self.up_action,
+             self.down_action, self.import_action, self.undo_action), text_only=True)
         layout = QVBoxLayout(self)
-        heading = QLabel("部门")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() + 4)
-        font.setBold(True)
-        heading.setFont(font)
-        layout.addWidget(heading)
+        layout.addWidget(heading_label("部门"))
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
@@ -193,9 +169,7 @@ class DepartmentsPage(Page):
             action.setEnabled(writable and has_row)
         self.add_action.setEnabled(writable)
         self.import_action.setEnabled(writable)
-        self.undo_action.setEnabled(writable and bool(self._undo))
-        label = self._undo[-1][0] if self._undo else "没有可撤销的修改"
-        self.undo_action.setToolTip(f"撤销上一次修改:{label}(Ctrl+Z)")
+        self._undo.show_on(self.undo_action, writable)
 
     def _evaluation_changed(self, _evaluation_id) -> None:
         self._undo.clear()
@@ -226,8 +200,7 @@ class DepartmentsPage(Page):
             roster_import.apply_departments(ctx.db, ctx.actor, evaluation_id, before,
                                             remove=added, renamed=renamed,
                                             action="撤销部门修改", target=label)
-        self._undo.append((label, undo))
-        del self._undo[:-20]
+        self._undo.push(label, undo)
 
     def _changed(self, message: str, select: str | None = None) -> None:
         self.refresh()
@@ -237,16 +210,10 @@ class DepartmentsPage(Page):
         self.ctx.saved.emit(message)
 
     def undo(self) -> None:
-        if not self._undo:
-            return
-        label, work = self._undo[-1]
         current = self.current()
-        try:
-            work()
-        except DomainError as exc:
-            self.show_error(exc, "无法撤销")
+        label = self._undo.undo_last(self)
+        if label is None:
             return
-        self._undo.pop()
         self._changed(f"已撤销:{label}", current.name if current else None)
 
     def _write(self, old: Department | None, new: Department) -> None:

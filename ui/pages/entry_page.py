@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from evalapp.domain import DomainError
 from evalapp.services import ballots
+from evalapp.services.stations import new_entry_uid, save_ballot
 from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data
 from evalapp.services.progress import (
@@ -58,6 +59,7 @@ class EntryPage(Page):
         self._rules: MarkRules | None = None
         self._serials = {}
         self._editing: ballots.BallotInfo | None = None
+        self._entry_uid = new_entry_uid()
         self._emitting = False
         self._idle = QTimer(self, singleShot=True, interval=IDLE_REFRESH_MS)
         self._idle.timeout.connect(self._idle_refresh)
@@ -252,8 +254,10 @@ class EntryPage(Page):
             self._save_edit(entry)
             return
         before = self._serials.get(entry.serial)
-        info = self._try(ballots.add_ballot, self.ctx.db, self.ctx.actor,
-                         self.ctx.evaluation_id, entry)
+        # One identity per typed ballot: a save retried after a lost connection (server
+        # mode) finds the ballot instead of saving it twice.
+        info = self._try(save_ballot, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                         entry, self._entry_uid)
         if info is None:
             return
         valid = self._rules.invalid_reason(info.marks.values(), info.void_reason) is None
@@ -325,6 +329,7 @@ class EntryPage(Page):
 
     def _start_blank(self, serial: str) -> None:
         self._editing = None
+        self._entry_uid = new_entry_uid()
         self.banner.hide()
         self.header.own.clear()
         self.model.load_marks({})

@@ -3,17 +3,17 @@ roster, edited in tables, saved through the services, with undo of the last save
 
 from __future__ import annotations
 
-import html
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
-from evalapp.domain import STATUS_FINAL, DomainError, Evaluator, Group, format_decimal
+from evalapp.domain import DomainError, Evaluator, Group, format_decimal
 from evalapp.services import evaluations, roster
-from evalapp.services.context import MANAGE, PERMISSIONS
+from evalapp.services.context import MANAGE
 from ui.models.evaluator_table_model import EvaluatorTableModel
 from ui.models.group_table_model import HUNDRED, GroupTableModel
 from ui.pages.base import Page
+from ui.pages.page_tools import open_evaluation_info, show_edit_state
 from ui.pages.table_editor import PROBLEM_STYLE, TableEditor
 
 OK_STYLE = "color: #1E6B30;"
@@ -93,14 +93,8 @@ class GroupsPage(Page):
 
     def refresh(self) -> None:
         ev_id = self.ctx.evaluation_id
-        info = next((e for e in evaluations.list_evaluations(self.ctx.db) if e.id == ev_id),
-                    None)
-        self.read_only = info is None or info.status == STATUS_FINAL \
-            or not self.ctx.may(MANAGE)
-        self.heading.setText("尚未打开考评活动" if info is None
-                             else f"<b>{html.escape(info.name)}</b>({info.status_label})")
-        self.note.setText(self._read_only_reason(info))
-        self.note.setVisible(self.read_only)
+        info = open_evaluation_info(self.ctx)
+        show_edit_state(self, info, "评委设置")
         self._loaded = False
         if info is None:
             self._groups, self._evaluators = [], []
@@ -114,16 +108,6 @@ class GroupsPage(Page):
         self.roster.set_editable(not self.read_only)
         self._loaded = True
         self._update()
-
-    def _read_only_reason(self, info) -> str:
-        if info is None:
-            return "请先打开或新建一个考评活动。"
-        if info.status == STATUS_FINAL:
-            return f"ⓘ 只读:“{info.name}”已定稿,评委设置不能再修改。"
-        if not self.ctx.may(MANAGE):
-            return (f"ⓘ 只读:{self.ctx.actor.role_label}“{self.ctx.actor.name}”无权"
-                    f"{PERMISSIONS[MANAGE][1]},只能查看。")
-        return ""
 
     # Checking as the user types.
 

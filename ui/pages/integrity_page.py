@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from evalapp.domain import STATUS_FINAL, DomainError
+from evalapp.domain import STATUS_FINAL
 from evalapp.services import backup as backups
 from evalapp.services.context import MANAGE
 from evalapp.services.evaluations import list_evaluations
@@ -153,15 +153,6 @@ class IntegrityPage(Page):
         self.clerks.set_rows(clerk_statistics(self.ctx.db, self.ctx.actor, info.id))
         self.flags.set_rows(outlier_flags(self.ctx.db, self.ctx.actor, info.id))
 
-    def _try(self, action, *args) -> bool:
-        """Call a service; a DomainError is shown and gives False."""
-        try:
-            action(*args)
-        except DomainError as exc:
-            self.show_error(exc)
-            return False
-        return True
-
     def _changed(self, message: str) -> None:
         self.ctx.saved.emit(message)
         self.ctx.data_changed.emit()
@@ -187,15 +178,15 @@ class IntegrityPage(Page):
                                                          "请写明解锁原因:")
         if reason is None:
             return
-        if self._try(unlock, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id, password,
-                     reason):
+        if self.attempt(unlock, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id, password,
+                        reason):
             self._changed("已解锁,结果恢复为初步结果")
 
     def acknowledge(self) -> None:
         reason = ReasonDialog.get_reason(self, "确认票数", "有评委类别录入的选票多于发出票数。"
                                                        "请写明核对情况:")
-        if reason is not None and self._try(acknowledge_counts, self.ctx.db, self.ctx.actor,
-                                            self.ctx.evaluation_id, reason):
+        if reason is not None and self.attempt(acknowledge_counts, self.ctx.db, self.ctx.actor,
+                                               self.ctx.evaluation_id, reason):
             self._changed("已确认票数")
 
     def verify(self) -> None:

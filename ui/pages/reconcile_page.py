@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
@@ -21,9 +21,9 @@ from ui.models.conflict_table_model import ROW_ROLE, SORT_ROLE, ConflictTableMod
 from ui.models.entry_comparison_table_model import (
     CHOSEN, FIRST, GROUP_ITEM, ITEM, OWN_ITEM, SECOND, EntryComparisonTableModel,
 )
-from ui.pages.base import Page
+from ui.pages.base import LivePage
+from ui.pages.page_tools import row_table
 
-DEBOUNCE_MS = 250
 OFF_NOTE = "双人录入未开启,可在考评设置中开启。"
 
 
@@ -43,16 +43,13 @@ class CompareView(QTableView):
 
 
 def _view(table: QTableView) -> QTableView:
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    row_table(table)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
-class ReconcilePage(Page):
+class ReconcilePage(LivePage):
     """A 管理员 settles every ballot whose two independent entries differ."""
 
     title = "双人录入核对"
@@ -61,14 +58,9 @@ class ReconcilePage(Page):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        self._stale = True
         self._departments: list[str] = []
         self._groups: set[str] = set()
         self._settings = None
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(self.reload)
         self.queue_model = ConflictTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.queue_model)
@@ -78,9 +70,6 @@ class ReconcilePage(Page):
         self.compare_model.dataChanged.connect(lambda *_: self._show_title())
         self.compare_model.modelReset.connect(self._show_title)
         self._build()
-        for signal in (ctx.ballots_changed, ctx.data_changed):
-            signal.connect(self.schedule)
-        ctx.evaluation_changed.connect(lambda _id: self.schedule())
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -168,23 +157,9 @@ class ReconcilePage(Page):
         self.message.setText(f"⚠ {text}" if text else "")
 
     # ------------------------------------------------------------------ updating
-    def refresh(self) -> None:
-        self.reload()
-
-    def schedule(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.timer.start(0)
-
     def reload(self) -> None:
         """Read the queue and the counts again; keep the selected ballot when it is still there."""
-        self.timer.stop()
-        self._stale = False
+        self._fresh()
         evaluation_id = self.ctx.evaluation_id
         if evaluation_id is None:
             self.banner.setText("尚未打开考评活动。")
@@ -260,18 +235,9 @@ class ReconcilePage(Page):
         except DomainError as exc:
             self._say(str(exc))
             return
-        if self._attempt(resolve_conflict, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
-                         conflict.ballot_id, entry, self.note.text().strip()):
+        if self.attempt(resolve_conflict, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                        conflict.ballot_id, entry, self.note.text().strip()):
             self._finish(f"已核对确认 选票 {conflict.serial}")
-
-    def _attempt(self, action, *args) -> bool:
-        """Run a service that returns nothing; show a DomainError and report failure."""
-        try:
-            action(*args)
-        except DomainError as exc:
-            self.show_error(exc)
-            return False
-        return True
 
     def send_back(self) -> None:
         conflict = self.compare_model.conflict
@@ -283,8 +249,8 @@ class ReconcilePage(Page):
                               "请填写退回原因:")
         if not ok:
             return
-        if self._attempt(send_back, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
-                         conflict.ballot_id, reason):
+        if self.attempt(send_back, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                        conflict.ballot_id, reason):
             self._finish(f"已退回重录 选票 {conflict.serial}")
 
     def _finish(self, message: str) -> None:

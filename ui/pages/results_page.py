@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,13 +32,13 @@ from evalapp.services.evaluations import list_evaluations
 from evalapp.services.results import Results, compute_results
 from evalapp.workbook.results_xlsx import write_results_workbook
 from ui.models.results_table_model import ROW_ROLE, ResultsFilterProxy, ResultsTableModel
-from ui.pages.base import Page
+from ui.pages.base import LivePage
+from ui.pages.page_tools import row_table
 from ui.tasks import run_in_background
 from ui.widgets.ballot_stats_panel import BallotStatsPanel
 from ui.widgets.score_chart import ScoreChart
 
 ALL_CATEGORIES = "全部类别"
-DEBOUNCE_MS = 200
 MAX_WARNING_LINES = 4  # more warnings scroll
 
 
@@ -51,28 +51,21 @@ def warning_advice(text: str) -> str:
     return text if text.endswith("。") else text + "。"
 
 
-class ResultsPage(Page):
+class ResultsPage(LivePage):
     """Ranking overall and per category; updates by itself when ballots or data change."""
 
     title = "结果"
     permission = VIEW_RESULTS
     shortcut = "Ctrl+7"
+    debounce_ms = 200
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.results: Results | None = None
-        self._stale = True
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(self.recompute)
         self.model = ResultsTableModel(self)
         self.proxy = ResultsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._build()
-        ctx.ballots_changed.connect(self.schedule)
-        ctx.data_changed.connect(self.schedule)
-        ctx.evaluation_changed.connect(lambda _id: self.schedule())
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -119,14 +112,10 @@ class ResultsPage(Page):
         self.details.toggled.connect(self._show_details)
         bar.addWidget(self.details)
         bar.addWidget(self.export_button)
-        self.table = QTableView()
+        self.table = row_table(QTableView())
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(ResultsTableModel.RANK, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,23 +149,9 @@ class ResultsPage(Page):
         self.filter.selectAll()
 
     # ------------------------------------------------------------------ updating
-    def refresh(self) -> None:
-        self.recompute()
-
-    def schedule(self) -> None:
-        """Recompute 200 ms after the last change (now if shown, else when shown again)."""
-        self._stale = True
-        if self.isVisible():
-            self.timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.timer.start(0)
-
-    def recompute(self) -> None:
-        self.timer.stop()
-        self._stale = False
+    def reload(self) -> None:
+        """Compute the results again (200 ms after the last change, see LivePage)."""
+        self._fresh()
         evaluation_id = self.ctx.evaluation_id
         if evaluation_id is None:
             self.results = None

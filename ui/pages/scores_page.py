@@ -12,14 +12,12 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QSplitter,
     QStackedWidget,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,9 @@ from ui.models.adjustment_table_model import (
 )
 from ui.models.component_value_table_model import FIXED_HEADERS, ComponentValueTableModel
 from ui.pages.base import Page
+from ui.pages.page_tools import (
+    UndoList, action_buttons, enlarge_font, heading_label, make_action, row_table
+)
 
 ROW_HEIGHT = 34
 NO_COMPONENTS = ("本次考评的得分构成只有“集中考评”一项,不需要填写其他得分。\n\n"
@@ -50,9 +51,7 @@ def _table(font_step: int = 1) -> QTableView:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-    font = table.font()
-    font.setPointSizeF(font.pointSizeF() + font_step)
-    table.setFont(font)
+    enlarge_font(table, font_step)
     return table
 
 
@@ -67,7 +66,7 @@ class ScoresPage(Page):
         super().__init__(ctx, parent)
         self.dialog: AdjustmentDialog | None = None
         self.departments: list[str] = []
-        self._undo: list[tuple[str, Callable[[], None]]] = []
+        self._undo = UndoList()
         self._new_ids: dict[int, int] = {}  # an item removed and added back gets a new id
         self._stay = False  # the last typed value was refused: keep the cursor on its cell
         self.values = ComponentValueTableModel(self)
@@ -102,10 +101,8 @@ class ScoresPage(Page):
         return grid
 
     def _make_items(self) -> QTableView:
-        table = _table()
+        table = row_table(_table())
         table.setModel(self.adjustments)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -117,15 +114,7 @@ class ScoresPage(Page):
 
     def _action(self, text: str, keys, slot, tip: str, widget: QWidget | None = None,
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
-        action = QAction(text, self)
-        sequence = QKeySequence(keys)
-        action.setShortcut(sequence)
-        action.setShortcutContext(context)
-        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip}({shown})")
-        action.triggered.connect(slot)
-        (widget or self).addAction(action)
-        return action
+        return make_action(self, text, keys, slot, tip, widget, context)
 
     def _make_actions(self) -> None:
         self.add_action = self._action("新增加减分/一票否决 Ctrl+N", "Ctrl+N",
@@ -138,16 +127,6 @@ class ScoresPage(Page):
             "清除选中格的得分(该部门此项变为“缺”)", self.grid, Qt.ShortcutContext.WidgetShortcut)
         self.undo_action = self._action("撤销上一次修改 Ctrl+Z", "Ctrl+Z", self.undo,
                                         "撤销本页上一次修改")
-
-    def _buttons(self, *actions: QAction) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for action in actions:
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            row.addWidget(button)
-        row.addStretch(1)
-        return row
 
     def _lay_out(self) -> None:
         left = QGroupBox("其他得分(按部门填写,0–100 分)")
@@ -165,7 +144,7 @@ class ScoresPage(Page):
         box.addWidget(self.value_stack, 1)
         right = QGroupBox("加减分与一票否决(每条都须写明事由)")
         box = QVBoxLayout(right)
-        box.addLayout(self._buttons(self.add_action, self.remove_action, self.undo_action))
+        box.addLayout(action_buttons((self.add_action, self.remove_action, self.undo_action)))
         box.addWidget(self.summary)
         box.addWidget(self.items, 1)
         splitter = QSplitter()
@@ -173,12 +152,7 @@ class ScoresPage(Page):
         splitter.addWidget(right)
         splitter.setSizes([540, 620])
         layout = QVBoxLayout(self)
-        heading = QLabel(self.title)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() + 4)
-        font.setBold(True)
-        heading.setFont(font)
-        layout.addWidget(heading)
+        layout.addWidget(heading_label(self.title))
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
 
@@ -237,9 +211,7 @@ class ScoresPage(Page):
         self.add_action.setEnabled(writable and bool(self.departments))
         self.remove_action.setEnabled(writable and self.adjustments.rowCount() > 0)
         self.clear_action.setEnabled(writable)
-        self.undo_action.setEnabled(writable and bool(self._undo))
-        label = self._undo[-1][0] if self._undo else "没有可撤销的修改"
-        self.undo_action.setToolTip(f"撤销上一次修改:{label}(Ctrl+Z)")
+        self._undo.show_on(self.undo_action, writable)
 
     def _evaluation_changed(self, _evaluation_id) -> None:
         self._undo.clear()
@@ -265,8 +237,7 @@ class ScoresPage(Page):
         self.notice.setVisible(bool(text))
 
     def _changed(self, label: str, undo: Callable[[], None]) -> None:
-        self._undo.append((label, undo))
-        del self._undo[:-20]
+        self._undo.push(label, undo)
         self._notify("")
         self._show_counts()
         self._update_actions()
@@ -274,15 +245,9 @@ class ScoresPage(Page):
         self.ctx.saved.emit(f"已保存:{label}")
 
     def undo(self) -> None:
-        if not self._undo:
+        label = self._undo.undo_last(self)
+        if label is None:
             return
-        label, work = self._undo[-1]
-        try:
-            work()
-        except DomainError as exc:
-            self.show_error(exc, "无法撤销")
-            return
-        self._undo.pop()
         self._notify("")
         self.refresh()
         self.ctx.data_changed.emit()

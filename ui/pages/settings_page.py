@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from evalapp.domain import (
     GRADE_MODE,
     SCORE_MODE,
-    STATUS_FINAL,
     DomainError,
     EvaluationData,
     Settings,
@@ -30,9 +29,10 @@ from evalapp.domain import (
 )
 from evalapp.rule_summary import rule_summary
 from evalapp.services import evaluations, roster
-from evalapp.services.context import MANAGE, PERMISSIONS
+from evalapp.services.context import MANAGE
 from evalapp.services.validation import settings_problems
 from ui.pages.base import Page
+from ui.pages.page_tools import open_evaluation_info, show_edit_state
 from ui.pages.settings_fields import SettingsForm, read_settings
 from ui.pages.table_editor import PROBLEM_STYLE, problems_text
 
@@ -119,32 +119,16 @@ class SettingsPage(SettingsForm, Page):
 
     def refresh(self) -> None:
         ev_id = self.ctx.evaluation_id
-        info = next((e for e in evaluations.list_evaluations(self.ctx.db) if e.id == ev_id),
-                    None)
+        info = open_evaluation_info(self.ctx)
         self._data = None if info is None else evaluations.get_data(self.ctx.db, ev_id)
         self._ballots = 0 if info is None else info.ballots
-        self.read_only = info is None or info.status == STATUS_FINAL \
-            or not self.ctx.may(MANAGE)
-        self.heading.setText("尚未打开考评活动" if info is None
-                             else f"<b>{html.escape(info.name)}</b>({info.status_label})")
-        self.note.setText(self._read_only_reason(info))
-        self.note.setVisible(self.read_only)
+        show_edit_state(self, info, "设置")
         self.form.setEnabled(not self.read_only)
         self.components.set_editable(not self.read_only)
         self.categories.set_editable(not self.read_only)
         if self._data is not None:
             self._fill(self._data)
         self._changed()
-
-    def _read_only_reason(self, info) -> str:
-        if info is None:
-            return "请先打开或新建一个考评活动。"
-        if info.status == STATUS_FINAL:
-            return f"ⓘ 只读:“{info.name}”已定稿,设置不能再修改。"
-        if not self.ctx.may(MANAGE):
-            return (f"ⓘ 只读:{self.ctx.actor.role_label}“{self.ctx.actor.name}”无权"
-                    f"{PERMISSIONS[MANAGE][1]},只能查看。")
-        return ""
 
     def _fill(self, data: EvaluationData) -> None:
         s = data.settings

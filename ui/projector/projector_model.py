@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Outcome keys (the theme gives each a colour; the word is always shown too), re-exported.
+from evalapp.outcome_words import (  # noqa: F401
+    KEY_ADMONISH, KEY_COMMEND, KEY_NONE, KEY_REPEAT, KEY_UNSCORED, KEY_VETO, OUTCOME_WORDS,
+    outcome_key,
+)
 from evalapp.rounding import fixed
 from evalapp.services.double_entry import CONFIRMED
 from evalapp.services.results import Results
-from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
+from evalapp.tally_result import DepartmentResult
 
-# Outcome keys (the theme gives each a colour; the word is always shown too).
-KEY_COMMEND, KEY_ADMONISH, KEY_REPEAT, KEY_VETO = "commend", "admonish", "repeat", "veto"
-KEY_UNSCORED, KEY_NONE = "unscored", "none"
-OUTCOME_WORDS = {KEY_COMMEND: "表扬", KEY_ADMONISH: "诫勉", KEY_REPEAT: "连续末位",
-                 KEY_VETO: "一票否决", KEY_UNSCORED: "无有效评分", KEY_NONE: ""}
 PRELIMINARY, OFFICIAL = "初步结果", "正式结果"
 
 
@@ -93,16 +93,6 @@ class ProjectorView:
 
     def category(self, name: str) -> ProjectorCategory | None:
         return next((c for c in self.categories if c.name == name), None)
-
-
-def outcome_key(d: DepartmentResult) -> str:
-    if not d.scored:
-        return KEY_UNSCORED
-    if d.veto:
-        return KEY_VETO
-    if d.outcome == ADMONISH:
-        return KEY_REPEAT if d.repeat else KEY_ADMONISH
-    return KEY_COMMEND if d.outcome == COMMEND else KEY_NONE
 
 
 def change_text(d: DepartmentResult, has_previous: bool) -> str:
