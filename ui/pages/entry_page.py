@@ -31,7 +31,9 @@ from ui.widgets.action_bar import action_bar, page_shortcut
 from ui.widgets.entry_drafts import DraftKeeper
 from ui.widgets.entry_grid import EntryGrid
 from ui.widgets.entry_header import EntryHeader, next_serial
-from ui.widgets.entry_rules import EDIT_REASONS, VOID_REASONS, refusal_to_open, serial_problem
+from ui.widgets.entry_rules import (
+    EDIT_REASONS, ask_void_or_restore, refusal_to_open, serial_problem,
+)
 from ui.widgets.entry_side_panel import EntrySidePanel, counted
 from ui.widgets.entry_validity import ValidityLine
 
@@ -63,7 +65,8 @@ class EntryPage(Page):
         self._emitting = False
         self._idle = QTimer(self, singleShot=True, interval=IDLE_REFRESH_MS)
         self._idle.timeout.connect(self._idle_refresh)
-        self.drafts = DraftKeeper(ctx, self._draft_snapshot, self)
+        self.drafts = DraftKeeper(ctx, self.header, self.model,
+                                  lambda: self._editing is not None, self)
         self._build()
         self._connect()
         self.refresh()
@@ -135,7 +138,9 @@ class EntryPage(Page):
         if structure != self._structure:
             self._load_structure(data)
             if self._structure is None:
-                self._restore_draft()
+                restored = self.drafts.restore(self)
+                if restored:
+                    self.status.setText(f"已恢复上次未保存的选票 票号 {restored}")
             self._structure = structure
         self.refresh_side()
         self._marks_changed()
@@ -293,25 +298,6 @@ class EntryPage(Page):
                 self.header.focus_serial()
             return None
 
-    def _draft_snapshot(self) -> ballots.BallotInput | None:
-        """The ballot on screen as typed so far (None when there is nothing to keep)."""
-        marks = self.model.marks_by_name()
-        if self._editing is not None or not marks:
-            return None
-        return ballots.BallotInput(self.header.serial_text(), self.header.group_name() or "",
-                                   marks, self.header.own_department())
-
-    def _restore_draft(self) -> None:
-        draft = self.drafts.offer(self)
-        if draft is None:
-            return
-        self.header.set_group(draft.group)
-        self.header.set_serial(draft.serial)
-        self.header.set_own(draft.own_department)
-        self.model.load_marks(draft.marks)
-        self.model.set_own_department(draft.own_department)
-        self.status.setText(f"已恢复上次未保存的选票 票号 {draft.serial}")
-
     def _done(self, message: str, serial: str) -> None:
         self.drafts.discard()
         self.status.setText(f"✓ {message}")
@@ -401,22 +387,12 @@ class EntryPage(Page):
         info = self._editing or self._find("作废选票")
         if info is None:
             return
-        db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
-        if info.void_reason:
-            if QMessageBox.question(self, "恢复选票", f"票号 {info.serial} 已作废(原因:"
-                                    f"{info.void_reason})。恢复为正常选票吗?"
-                                    ) != QMessageBox.StandardButton.Yes:
-                return
-            done = self.call(ballots.void_ballot, db, actor, ev, info.id, None)
-            message = f"已恢复 票号 {info.serial}"
-        else:
-            reason = ReasonDialog.get_reason(
-                self, "作废选票", f"作废选票 票号 {info.serial}({info.group})。作废的选票保留在库中,"
-                "计为无效票,不再计分;操作记入日志。请填写作废原因:", VOID_REASONS)
-            if reason is None:
-                return
-            done = self.call(ballots.void_ballot, db, actor, ev, info.id, reason)
-            message = f"已作废 票号 {info.serial}"
+        choice = ask_void_or_restore(self, info)
+        if choice is None:
+            return
+        reason, message = choice
+        done = self.call(ballots.void_ballot, self.ctx.db, self.ctx.actor,
+                         self.ctx.evaluation_id, info.id, reason)
         if done is not None:
             self.refresh_side()
             self._done(message, self._suggested_serial())

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from evalapp.domain import DomainError
+from evalapp.services.ballots import BallotInput
 from evalapp.services.drafts import Draft, discard_draft, load_draft, save_draft
 
 DRAFT_DELAY_MS = 1500  # after the last change; never a database write per keystroke
@@ -17,11 +18,31 @@ class DraftKeeper(QObject):
     """Saves the on-screen ballot as a draft shortly after each change, offers a kept draft
     back when entry starts, and forgets it once the ballot is saved or dropped."""
 
-    def __init__(self, ctx, snapshot: Callable[[], object | None], parent: QWidget):
+    def __init__(self, ctx, header, model, editing: Callable[[], bool], parent: QWidget):
         super().__init__(parent)
-        self.ctx, self.snapshot = ctx, snapshot
+        self.ctx, self.header, self.model, self.editing = ctx, header, model, editing
         self._timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
+
+    def snapshot(self) -> BallotInput | None:
+        """The ballot on screen as typed so far (None when there is nothing to keep)."""
+        marks = self.model.marks_by_name()
+        if self.editing() or not marks:
+            return None
+        return BallotInput(self.header.serial_text(), self.header.group_name() or "", marks,
+                           self.header.own_department())
+
+    def restore(self, parent: QWidget) -> str | None:
+        """Offer a kept draft; when the clerk takes it, put it on screen. Returns its serial."""
+        draft = self.offer(parent)
+        if draft is None:
+            return None
+        self.header.set_group(draft.group)
+        self.header.set_serial(draft.serial)
+        self.header.set_own(draft.own_department)
+        self.model.load_marks(draft.marks)
+        self.model.set_own_department(draft.own_department)
+        return draft.serial or "(未填)"
 
     def touched(self) -> None:
         self._timer.start()

@@ -38,3 +38,21 @@ def refusal_to_open(info: BallotInfo, double_entry: bool, is_admin: bool) -> str
     if not is_admin:
         return "双人录入已确认的选票只能由管理员修改。"
     return None
+
+
+def ask_void_or_restore(parent, info) -> tuple[str | None, str] | None:
+    """Ask how to change a ballot's void state: (reason, or None to restore; status message),
+    or None when the clerk cancelled."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.dialogs.reason_dialog import ReasonDialog
+    if info.void_reason:
+        if QMessageBox.question(parent, "恢复选票", f"票号 {info.serial} 已作废(原因:"
+                                f"{info.void_reason})。恢复为正常选票吗?"
+                                ) != QMessageBox.StandardButton.Yes:
+            return None
+        return None, f"已恢复 票号 {info.serial}"
+    reason = ReasonDialog.get_reason(
+        parent, "作废选票", f"作废选票 票号 {info.serial}({info.group})。作废的选票保留在库中,"
+        "计为无效票,不再计分;操作记入日志。请填写作废原因:", VOID_REASONS)
+    return None if reason is None else (reason, f"已作废 票号 {info.serial}")
