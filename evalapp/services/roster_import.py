@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,21 +42,12 @@ def import_departments(db: Database, actor: Actor, evaluation_id: int, path: str
 
 def _sheet_rows(path: str | Path) -> list[tuple]:
     """The rows of the 部门 sheet (header first)."""
-    import openpyxl  # only when importing: keeps openpyxl out of the app's start
-    from openpyxl.utils.exceptions import InvalidFileException
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise WorkbookError([ImportIssue(str(path), None, None, None,
-                                         f"无法打开工作簿(需要 .xlsx 文件):{exc}")]) from None
-    try:
-        sheet = next((ws for ws in book.worksheets if ws.title.strip() == L.DEPARTMENTS), None)
-        if sheet is None:
-            raise WorkbookError([ImportIssue(L.DEPARTMENTS, None, None, None,
-                                             "缺少此工作表(部门名单应在名为“部门”的工作表中)")])
-        return list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
+    from evalapp.workbook.importer import read_sheets  # openpyxl only when importing
+    rows = read_sheets(path, only=L.DEPARTMENTS).get(L.DEPARTMENTS)
+    if rows is None:
+        raise WorkbookError([ImportIssue(L.DEPARTMENTS, None, None, None,
+                                         "缺少此工作表(部门名单应在名为“部门”的工作表中)")])
+    return rows
 
 
 def read_departments(rows: list[tuple], categories: list[str]) -> list[Department]:

@@ -26,20 +26,25 @@ REQUIRED_SHEETS = (L.SETTINGS, L.GROUPS, L.DEPARTMENTS)
 HUNDRED = Decimal(100)
 
 
-def read_workbook(path: str | Path) -> EvaluationData:
-    """Parse a workbook file; raise WorkbookError listing every problem found."""
+def read_sheets(path: str | Path, only: str | None = None) -> dict[str, list[tuple]]:
+    """Rows of every sheet (or of the sheet called ``only``) by sheet name; a file that is not
+    an .xlsx workbook raises WorkbookError."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise WorkbookError([ImportIssue(str(path), None, None, None,
                                          f"无法打开工作簿(需要 .xlsx 文件):{exc}")]) from None
     try:
-        sheets = {ws.title.strip(): (list(ws.iter_rows(values_only=True))
-                                     if ws.title.strip() == L.BALLOTS else _rows_as_shown(ws))
-                  for ws in book.worksheets}
+        return {ws.title.strip(): (list(ws.iter_rows(values_only=True))
+                                   if ws.title.strip() == L.BALLOTS else _rows_as_shown(ws))
+                for ws in book.worksheets if only is None or ws.title.strip() == only}
     finally:
         book.close()
-    return parse_sheets(sheets)
+
+
+def read_workbook(path: str | Path) -> EvaluationData:
+    """Parse a workbook file; raise WorkbookError listing every problem found."""
+    return parse_sheets(read_sheets(path))
 
 
 def _rows_as_shown(ws) -> list[tuple]:
