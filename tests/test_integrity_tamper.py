@@ -126,3 +126,32 @@ def test_chain_holds_under_concurrent_writers(db, eid):
     chain = check_chain(db)
     assert chain.ok and chain.rows >= 60 + 5
     assert verify(db, eid).ok
+
+
+def test_hand_edited_imported_ballot_is_reported_before_finalisation(db):
+    """An imported ballot has no entry row of its own: the import records its fingerprint."""
+    import json
+    import sqlite3
+
+    from evalapp.services.demo import create_demo
+    from evalapp.services.roster import save_department
+    from evalapp.services.verify import verify
+    from evalapp.domain import Department
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.evaluations import get_data
+    evaluation_id = create_demo(db)[-1]
+    first = sorted(get_data(db, evaluation_id).departments, key=lambda d: d.order)[0]
+    save_department(db, SYSTEM, evaluation_id,  # a logged rename must not look like tampering
+                    Department(first.order, first.name + "(新)", first.short_name,
+                               first.category, first.presenter, first.title), first.name)
+    assert verify(db, evaluation_id).ok
+    with sqlite3.connect(db.file_path) as c:
+        ballot_id, marks = c.execute("select id, marks from ballots where evaluation_id = ? "
+                                     "order by id limit 1", (evaluation_id,)).fetchone()
+        changed = json.loads(marks)
+        key = next(iter(changed))
+        changed[key] = "60" if changed[key] != "60" else "61"
+        c.execute("update ballots set marks = ? where id = ?", (json.dumps(changed), ballot_id))
+    report = verify(db, evaluation_id)
+    assert not report.ok
+    assert any("评分与导入时不同" in line for line in report.lines)

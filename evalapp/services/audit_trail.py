@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,25 @@ class Trail:
     ballots: dict[str, TrailBallot] = field(default_factory=dict)
     imported: int = 0
     imported_edited: int = 0  # imported ballots that were later edited (now in ``ballots``)
+    # Imported ballots not changed since: serial → fingerprint of its marks, and void reasons.
+    imported_prints: dict[str, str] = field(default_factory=dict)
+    imported_voids: dict[str, str | None] = field(default_factory=dict)
+
+
+def marks_fingerprint(marks_by_id: dict[int, str]) -> str:
+    """A short SHA-256 of a ballot's marks keyed by department id (ids survive renames and
+    reordering), recorded at import."""
+    text = json.dumps({str(k): v for k, v in marks_by_id.items()}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def imported_ballots_record(ballots, department_ids: dict[str, int]) -> dict:
+    """What the import's audit row keeps of the ballots, so a later hand edit shows."""
+    return {"选票指纹": {b.serial: marks_fingerprint({department_ids[k]: v
+                                                       for k, v in b.marks.items()})
+                         for b in ballots},
+            "作废": {b.serial: b.void_reason for b in ballots if b.void_reason}}
 
 
 def _load(text: str | None) -> dict:
@@ -53,6 +73,10 @@ def _rename(trail: Trail, old: dict, new: dict) -> None:
 def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None:
     if action == "导入考评":
         trail.imported += int(new.get("选票") or 0)
+        prints = new.get("选票指纹") or {}
+        trail.imported_prints.update(prints)
+        trail.imported_voids.update({serial: None for serial in prints})
+        trail.imported_voids.update(new.get("作废") or {})
     elif action in ENTERED:
         trail.ballots[new.get("票号") or _serial(target)] = TrailBallot(
             dict(new.get("评分") or {}), new.get("作废原因"))
@@ -60,6 +84,7 @@ def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None
         previous = trail.ballots.pop(old.get("票号") or _serial(target), None)
         if previous is None:
             trail.imported_edited += 1
+            trail.imported_prints.pop(old.get("票号") or _serial(target), None)
         void = previous.void_reason if previous else new.get("作废原因")
         trail.ballots[new.get("票号") or _serial(target)] = TrailBallot(
             dict(new.get("评分") or {}), void)
@@ -70,6 +95,8 @@ def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None
         ballot = trail.ballots.get(_serial(target))
         if ballot is not None:
             ballot.void_reason = new.get("作废原因")
+        elif _serial(target) in trail.imported_voids:
+            trail.imported_voids[_serial(target)] = new.get("作废原因")
     elif action == "修改部门":
         _rename(trail, old, new)
 
@@ -93,6 +120,7 @@ class StoredBallot:
     marks: dict[str, str]
     void_reason: str | None
     entered_by: str = ""
+    marks_by_id: dict[int, str] = field(default_factory=dict)
 
 
 def stored_ballots(db: Database, evaluation_id: int) -> dict[str, StoredBallot]:
@@ -102,7 +130,7 @@ def stored_ballots(db: Database, evaluation_id: int) -> dict[str, StoredBallot]:
             m.Department.evaluation_id == evaluation_id))}
         return {b.serial: StoredBallot(b.serial, {names.get(k, f"#{k}"): v
                                                   for k, v in b.marks.items()}, b.void_reason,
-                                  b.entered_by or "")
+                                  b.entered_by or "", dict(b.marks))
                 for b in s.scalars(select(m.Ballot).where(
                     m.Ballot.evaluation_id == evaluation_id))}
 
@@ -114,6 +142,21 @@ def _mark_differences(logged: dict[str, str], stored: dict[str, str]) -> list[st
         if a != b:
             out.append(f"“{name}” 日志 {a or '空'} / 现存 {b or '空'}")
     return out
+
+
+def _imported_problems(trail: Trail, stored: dict[str, StoredBallot]) -> list[str]:
+    """Imported ballots whose marks or void reason changed without a log entry."""
+    problems = []
+    for serial, fingerprint in sorted(trail.imported_prints.items()):
+        ballot = stored.get(serial)
+        if ballot is None or serial in trail.ballots:
+            continue  # a deletion is counted below; a logged edit is checked above
+        if marks_fingerprint(ballot.marks_by_id) != fingerprint:
+            problems.append(f"导入的选票 {serial} 的评分与导入时不同,且操作日志中没有修改记录")
+        if (ballot.void_reason or None) != (trail.imported_voids.get(serial) or None):
+            problems.append(f"导入的选票 {serial} 的作废状态与日志不同:现存 "
+                            f"{ballot.void_reason or '未作废'}")
+    return problems
 
 
 def trail_problems(db: Database, evaluation_id: int) -> list[str]:
@@ -132,6 +175,7 @@ def trail_problems(db: Database, evaluation_id: int) -> list[str]:
         if (logged.void_reason or None) != (ballot.void_reason or None):
             problems.append(f"选票 {serial} 的作废原因与日志不同:日志 {logged.void_reason or '无'}"
                             f" / 现存 {ballot.void_reason or '无'}")
+    problems += _imported_problems(trail, stored)
     # Ballots typed in the app (entered_by set) must all be in the trail: list those first.
     untracked = sorted(set(stored) - set(trail.ballots),
                        key=lambda serial: (not stored[serial].entered_by, serial))

@@ -16,6 +16,7 @@ from evalapp.domain import (
 from evalapp.services.context import (
     MANAGE, Actor, NotFound, audit, get_evaluation, require, unit_of_work,
 )
+from evalapp.services.audit_trail import imported_ballots_record
 from evalapp.services.store import apply_settings, insert_evaluation, load_data, settings_of
 from evalapp.services.validation import validate_evaluation, validate_settings
 
@@ -87,7 +88,9 @@ def import_evaluation(db: Database, actor: Actor, data: EvaluationData) -> int:
         s.flush()
         audit(s, actor, ev.id, "导入考评", ev.name,
               new={"部门": len(data.departments), "评委类别": len(data.groups),
-                   "选票": len(data.ballots)})
+                   "选票": len(data.ballots),
+                   **imported_ballots_record(data.ballots,
+                                             {d.name: d.id for d in ev.departments})})
         return ev.id
 
 
