@@ -70,6 +70,8 @@ def test_three_batches_merged_equal_one_station(any_db, tmp_path, demo):
     assert all(r.conflicts == 0 for r in reports)
     assert compute_results(any_db, eid).result.digest == _one_station_digest(tmp_path, demo)
     assert len(BT.list_batches(any_db, eid)) == 3
+    from evalapp.services.verify import verify
+    assert verify(any_db, eid).ok  # merged ballots are on the audit trail too
 
 
 def test_reimporting_a_batch_changes_nothing(db, tmp_path, demo):

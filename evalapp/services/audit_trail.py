@@ -97,6 +97,10 @@ def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None
             ballot.void_reason = new.get("作废原因")
         elif _serial(target) in trail.imported_voids:
             trail.imported_voids[_serial(target)] = new.get("作废原因")
+    elif action == "导入录入批次":  # ballots typed on another station (batch.py)
+        for item in new.get("录入") or []:
+            trail.ballots[item["票号"]] = TrailBallot(dict(item.get("评分") or {}),
+                                                    item.get("作废原因"))
     elif action == "修改部门":
         _rename(trail, old, new)
 

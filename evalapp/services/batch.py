@@ -221,6 +221,13 @@ class _Importer:
         self.by_serial = {b.serial: b for b in s.scalars(
             select(m.Ballot).where(m.Ballot.evaluation_id == ev.id))}
         self.stamp = now()
+        self.added: list[m.Ballot] = []  # ballots this batch created or re-entered
+
+    def logged(self) -> list[dict]:
+        """The added ballots as the audit row records them (the trail verify replays)."""
+        names = {v: k for k, v in self.depts.items()}
+        return [{"票号": b.serial, "评分": {names[k]: v for k, v in b.marks.items()},
+                 "作废原因": b.void_reason} for b in self.added]
 
     def parse(self, b: dict) -> tuple[str, tuple[int, int | None, dict[int, str]]]:
         """(serial, (group id, own department id, marks by id)), or a problem raised."""
@@ -291,6 +298,7 @@ class _Importer:
             if double:
                 self.entry(ballot, label, content, uid)
             self.by_serial[serial] = ballot
+            self.added.append(ballot)
             self.report.added += 1
             return
         current = (ballot.group_id, ballot.own_department_id, ballot.marks)
@@ -338,6 +346,7 @@ class _Importer:
             self.entry(ballot, label, content, uid)
             ballot.group_id, ballot.own_department_id, ballot.marks = content
             ballot.status = PENDING
+            self.added.append(ballot)
             self.report.added += 1
         ballot.updated_at = self.stamp
 
@@ -376,7 +385,7 @@ def import_batch(db: Database, actor: Actor, batch: dict | str | Path,
         audit(s, actor, ev.id, "导入录入批次", f"{batch['station']}({batch['operator']})",
               new={"选票": report.ballots, "新增": report.added, "确认": report.confirmed,
                    "重复": report.duplicates, "不一致": report.conflict_serials,
-                   "校验值": batch["checksum"]})
+                   "校验值": batch["checksum"], "录入": importer.logged()})
     return report
 
 
