@@ -65,3 +65,11 @@ def test_icons_for_the_main_actions(qtbot, db):
     with_icons = [a.text() for a in files.actions() if not a.isSeparator() and not a.icon().isNull()]
     assert any(t.startswith("导入工作簿") for t in with_icons)
     assert any(t.startswith("导出工作簿") for t in with_icons)
+
+
+def test_the_database_given_with_db_is_remembered(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALAPP_SETTINGS", str(tmp_path / "settings.ini"))
+    from ui import preferences
+    assert preferences.database("默认.db") == "默认.db"
+    preferences.set_database("postgresql+psycopg://考评办@192.0.2.10/kaoping")
+    assert preferences.database("默认.db") == "postgresql+psycopg://考评办@192.0.2.10/kaoping"

@@ -18,7 +18,8 @@ from evalapp.paths import default_database_path
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="main.py")
-    parser.add_argument("--db", default=str(default_database_path()))
+    parser.add_argument("--db", default=None,
+                        help="数据库文件或服务器地址;给出后本机记住,下次不带 --db 也打开它")
     parser.add_argument("--demo-if-empty", action="store_true",
                         help="数据库为空时直接生成并打开演示考评(开发与演示用)")
     parser.add_argument("--selftest", action="store_true",
@@ -235,7 +236,7 @@ def run(argv: list[str]) -> int:
     if args.selftest:
         return selftest()
     if args.measure_start:
-        return measure_start(args.db)
+        return measure_start(args.db or str(default_database_path()))
     from PySide6.QtWidgets import QMessageBox
 
     from evalapp.db.engine import open_database
@@ -246,6 +247,8 @@ def run(argv: list[str]) -> int:
     from ui.pages.registry import page_classes
     app = prepare_application(argv)
     install()
+    remembered_db = args.db is not None
+    args.db = args.db or preferences.database(str(default_database_path()))
     if not check_database_file(args.db):
         return 1
     try:
@@ -254,6 +257,8 @@ def run(argv: list[str]) -> int:
         QMessageBox.critical(None, "无法打开数据库", str(exc) if isinstance(exc, DomainError)
                              else f"数据库无法打开:{exc.__class__.__name__}: {exc}")
         return 1
+    if remembered_db:
+        preferences.set_database(args.db)
     start_backup(db)
     ctx = start_session(db, demo_if_empty=args.demo_if_empty,
                         remembered=preferences.last_evaluation(db.url))

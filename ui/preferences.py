@@ -88,3 +88,14 @@ def add_recent_file(kind: str, path: str) -> list[tuple[str, str]]:
 
 def clear_recent_files() -> None:
     _set_json("files/recent", [])
+
+
+def database(default: str) -> str:
+    """The database this machine used last (a file or a server URL), else ``default``."""
+    value = settings().value("database/target", "")
+    return value if isinstance(value, str) and value else default
+
+
+def set_database(target: str) -> None:
+    """Remember the database given with --db (e.g. the meeting room's server) for next time."""
+    _set_plain("database/target", target)
