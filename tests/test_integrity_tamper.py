@@ -154,4 +154,18 @@ def test_hand_edited_imported_ballot_is_reported_before_finalisation(db):
         c.execute("update ballots set marks = ? where id = ?", (json.dumps(changed), ballot_id))
     report = verify(db, evaluation_id)
     assert not report.ok
-    assert any("评分与导入时不同" in line for line in report.lines)
+    assert any("与导入时不同" in line for line in report.lines)
+
+
+def test_voids_of_imported_ballots_in_the_app_are_not_tampering(db):
+    from evalapp.services.ballots import list_ballots, void_ballot
+    from evalapp.services.context import ADMIN, Actor
+    from evalapp.services.demo import create_demo
+    from evalapp.services.verify import verify
+    evaluation_id = create_demo(db)[-1]
+    admin = Actor("主任", ADMIN)
+    ballots = list_ballots(db, evaluation_id)
+    voided = next(b for b in ballots if b.void_reason)
+    void_ballot(db, admin, evaluation_id, ballots[0].id, "字迹无法辨认")
+    void_ballot(db, admin, evaluation_id, voided.id, None)  # restored
+    assert verify(db, evaluation_id).ok

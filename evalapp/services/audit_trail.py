@@ -29,25 +29,26 @@ class Trail:
     ballots: dict[str, TrailBallot] = field(default_factory=dict)
     imported: int = 0
     imported_edited: int = 0  # imported ballots that were later edited (now in ``ballots``)
-    # Imported ballots not changed since: serial → fingerprint of its marks, and void reasons.
-    imported_prints: dict[str, str] = field(default_factory=dict)
-    imported_voids: dict[str, str | None] = field(default_factory=dict)
+    # Fingerprints of the imported ballots (serial, marks, void reason), and void changes
+    # made in the app to imported ballots since: serial → (void at import, void now).
+    imported_prints: set[str] = field(default_factory=set)
+    imported_voids: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
-def marks_fingerprint(marks_by_id: dict[int, str]) -> str:
-    """A short SHA-256 of a ballot's marks keyed by department id (ids survive renames and
-    reordering), recorded at import."""
-    text = json.dumps({str(k): v for k, v in marks_by_id.items()}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def ballot_print(serial: str, marks_by_id: dict[int, str], void_reason: str | None) -> str:
+    """A short SHA-256 of an imported ballot, with marks keyed by department id (ids survive
+    renames and reordering). The serial is inside the hash, so the audit row it is kept in
+    does not turn up when the log is searched for a 票号."""
+    text = json.dumps([serial, {str(k): v for k, v in marks_by_id.items()}, void_reason or ""],
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def imported_ballots_record(ballots, department_ids: dict[str, int]) -> dict:
     """What the import's audit row keeps of the ballots, so a later hand edit shows."""
-    return {"选票指纹": {b.serial: marks_fingerprint({department_ids[k]: v
-                                                       for k, v in b.marks.items()})
-                         for b in ballots},
-            "作废": {b.serial: b.void_reason for b in ballots if b.void_reason}}
+    return {"选票指纹": sorted(ballot_print(b.serial, {department_ids[k]: v
+                                                       for k, v in b.marks.items()},
+                                            b.void_reason) for b in ballots)}
 
 
 def _load(text: str | None) -> dict:
@@ -73,10 +74,7 @@ def _rename(trail: Trail, old: dict, new: dict) -> None:
 def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None:
     if action == "导入考评":
         trail.imported += int(new.get("选票") or 0)
-        prints = new.get("选票指纹") or {}
-        trail.imported_prints.update(prints)
-        trail.imported_voids.update({serial: None for serial in prints})
-        trail.imported_voids.update(new.get("作废") or {})
+        trail.imported_prints.update(new.get("选票指纹") or [])
     elif action in ENTERED:
         trail.ballots[new.get("票号") or _serial(target)] = TrailBallot(
             dict(new.get("评分") or {}), new.get("作废原因"))
@@ -84,7 +82,6 @@ def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None
         previous = trail.ballots.pop(old.get("票号") or _serial(target), None)
         if previous is None:
             trail.imported_edited += 1
-            trail.imported_prints.pop(old.get("票号") or _serial(target), None)
         void = previous.void_reason if previous else new.get("作废原因")
         trail.ballots[new.get("票号") or _serial(target)] = TrailBallot(
             dict(new.get("评分") or {}), void)
@@ -95,8 +92,10 @@ def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None
         ballot = trail.ballots.get(_serial(target))
         if ballot is not None:
             ballot.void_reason = new.get("作废原因")
-        elif _serial(target) in trail.imported_voids:
-            trail.imported_voids[_serial(target)] = new.get("作废原因")
+        else:  # an imported ballot: remember its void reason at import and now
+            serial = _serial(target)
+            at_import = trail.imported_voids.get(serial, (old.get("作废原因"), None))[0]
+            trail.imported_voids[serial] = (at_import, new.get("作废原因"))
     elif action == "导入录入批次":  # ballots typed on another station (batch.py)
         for item in new.get("录入") or []:
             trail.ballots[item["票号"]] = TrailBallot(dict(item.get("评分") or {}),
@@ -149,16 +148,17 @@ def _mark_differences(logged: dict[str, str], stored: dict[str, str]) -> list[st
 
 
 def _imported_problems(trail: Trail, stored: dict[str, StoredBallot]) -> list[str]:
-    """Imported ballots whose marks or void reason changed without a log entry."""
+    """Ballots without an entry in the log that do not match any imported ballot."""
+    if not trail.imported_prints:
+        return []  # an import from before fingerprints were kept: counts only (below)
     problems = []
-    for serial, fingerprint in sorted(trail.imported_prints.items()):
-        ballot = stored.get(serial)
-        if ballot is None or serial in trail.ballots:
-            continue  # a deletion is counted below; a logged edit is checked above
-        if marks_fingerprint(ballot.marks_by_id) != fingerprint:
-            problems.append(f"导入的选票 {serial} 的评分与导入时不同,且操作日志中没有修改记录")
-        if (ballot.void_reason or None) != (trail.imported_voids.get(serial) or None):
-            problems.append(f"导入的选票 {serial} 的作废状态与日志不同:现存 "
+    for serial in sorted(set(stored) - set(trail.ballots)):
+        ballot = stored[serial]
+        at_import, now_void = trail.imported_voids.get(serial, (ballot.void_reason, None))
+        if ballot_print(serial, ballot.marks_by_id, at_import) not in trail.imported_prints:
+            problems.append(f"选票 {serial} 与导入时不同(或不是导入的),且操作日志中没有它的记录")
+        elif serial in trail.imported_voids and (ballot.void_reason or None) != (now_void or None):
+            problems.append(f"选票 {serial} 的作废状态与操作日志不同:现存 "
                             f"{ballot.void_reason or '未作废'}")
     return problems
 
