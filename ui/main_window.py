@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 
 from evalapp import APP_NAME
 from evalapp.domain import STATUS_FINAL, DomainError
-from evalapp.services.context import MANAGE
+from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data, get_settings, list_evaluations
 from evalapp.services.evaluations import import_evaluation
 from ui import preferences
+from ui.batch_actions import export_station_batch, import_station_batches
 from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
 from ui.pages.base import Page
@@ -99,6 +100,11 @@ class MainWindow(QMainWindow):
                      "import")
         self._action(files, "导出工作簿(&E)……", self.export_workbook, "Ctrl+Shift+E", manage,
                      "export")
+        files.addSeparator()
+        self._action(files, "导出录入批次(&B)……", lambda: export_station_batch(self, self.ctx),
+                     "", self.ctx.may(ENTER), "export")
+        self._action(files, "合并录入批次(&M)……", lambda: import_station_batches(self, self.ctx),
+                     "", manage, "import")
         self.recent_menu = files.addMenu(icon("recent"), "最近的工作簿(&R)")
         self.recent_menu.setEnabled(manage)
         self.update_recent_menu()
