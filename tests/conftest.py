@@ -56,3 +56,10 @@ def synchronous_tasks():
     tasks.set_synchronous(True)
     yield
     tasks.set_synchronous(False)
+
+
+@pytest.fixture
+def demo(db):
+    """(database, id of the 2021 demo evaluation) — the last-year 2020 one is there too."""
+    from evalapp.services.demo import create_demo
+    return db, create_demo(db)[-1]

@@ -11,7 +11,6 @@ from evalapp.domain import DomainError
 from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
 from evalapp.services.audit_log import list_audit
 from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor, PermissionDenied
-from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import get_data
 from evalapp.services.presentation import (
     feedback_times,
@@ -25,11 +24,6 @@ from evalapp.services.presentation import (
 from evalapp.services.results import compute_results
 
 ADMIN_ACTOR, CHAIR_ACTOR = Actor("主任", ADMIN), Actor("书记", CHAIR)
-
-
-@pytest.fixture
-def demo(db):
-    return db, create_demo(db)[-1]
 
 
 def _names(db, eid, n=2):

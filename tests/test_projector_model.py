@@ -3,11 +3,9 @@ and outcome words; paging; the reveal order; "已更正" only after a correction
 
 import dataclasses
 
-import pytest
 
 from evalapp.services.ballots import BallotInput, add_ballot, list_ballots, void_ballot
 from evalapp.services.context import ADMIN, CLERK, Actor
-from evalapp.services.demo import create_demo
 from evalapp.services.double_entry import entry_counts
 from evalapp.services.results import compute_results
 from ui.projector.projector_model import (
@@ -24,11 +22,6 @@ from ui.projector.reveal import BOTTOM_FIRST, TOP_FIRST, Reveal, page_of, pages,
 FORBIDDEN = ("serial", "票号", "operator", "entered_by", "marks", "evaluator", "ballot",
              "group_scores", "group_marks", "clerk", "录入")
 CLERK_ACTOR = Actor("录入员王小五", CLERK)
-
-
-@pytest.fixture
-def demo(db):
-    return db, create_demo(db)[-1]
 
 
 def _view(db, eid, before=None, final=False) -> ProjectorView:

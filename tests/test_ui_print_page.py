@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 import ui.pages.print_page as print_page_module
 import ui.print_documents as documents_module
 from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
-from evalapp.services.demo import create_demo
 from evalapp.services.results import compute_results
 from ui.context import AppContext
 from ui.pages.print_page import PROVISIONAL_NOTE, PrintPage
@@ -22,11 +21,6 @@ from ui.widgets.notice_options_panel import parse_special
 from ui_helpers import ime, show_page
 
 ADMIN_ACTOR = Actor("主任", ADMIN)
-
-
-@pytest.fixture
-def demo(db):
-    return db, create_demo(db)[-1]
 
 
 @pytest.fixture

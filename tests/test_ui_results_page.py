@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 import ui.tasks
 from evalapp.services.ballots import BallotInput, add_ballot
 from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
-from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import get_data, update_settings
 from evalapp.services.results import compute_results
 from ui.context import AppContext
@@ -28,11 +27,6 @@ from ui_helpers import show_page
 ROOT = Path(__file__).resolve().parent.parent
 CHAIR_ACTOR = Actor("书记", CHAIR)
 ADMIN_ACTOR = Actor("主任", ADMIN)
-
-
-@pytest.fixture
-def demo(db):
-    return db, create_demo(db)[-1]
 
 
 @pytest.fixture
