@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.domain import Adjustment
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -71,9 +71,7 @@ class AdjustmentTableModel(RowsTableModel):
         if role == ID_ROLE:
             return row_id
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column == POINTS \
-                else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if column == POINTS else LEFT
         if role == Qt.ItemDataRole.BackgroundRole:
             if a.veto:
                 return QBrush(VETO_FILL)

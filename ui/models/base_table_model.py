@@ -7,6 +7,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 _ROOT = QModelIndex()
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+# Cell alignments (TextAlignmentRole): numbers right, text left, a missing value centred.
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RowsTableModel(QAbstractTableModel):

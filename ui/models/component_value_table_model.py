@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.domain import Department, format_decimal
+from ui.models.base_table_model import CENTER, LEFT, RIGHT
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -108,9 +109,7 @@ class ComponentValueTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return value if value is not None else Decimal(-1)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignCenter if value is None \
-                else Qt.AlignmentFlag.AlignRight
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return CENTER if value is None else RIGHT
         if role == Qt.ItemDataRole.BackgroundRole and value is None:
             return QBrush(MISSING_FILL)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -125,9 +124,7 @@ class ComponentValueTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return d.order if column == ORDER else d.name
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column == ORDER \
-                else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if column == ORDER else LEFT
         return None
 
     def flags(self, index):

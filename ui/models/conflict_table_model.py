@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from evalapp.services.double_entry import Conflict
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 HEADERS = ["票号", "第一次录入人", "第二次录入人", "不一致处数"]
 SERIAL, FIRST, SECOND, DIFFERENCES = range(len(HEADERS))
@@ -35,9 +35,7 @@ class ConflictTableModel(RowsTableModel):
         if role == ROW_ROLE:
             return c
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if column == DIFFERENCES \
-                else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if column == DIFFERENCES else LEFT
         if role == Qt.ItemDataRole.ToolTipRole:
             return "不一致:" + "、".join(c.differences)
         return None

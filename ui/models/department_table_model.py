@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, Qt, Signal
 
 from evalapp.domain import Department
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 ORDER, NAME, SHORT_NAME, CATEGORY, PRESENTER, TITLE = range(6)
 HEADERS = ["述职顺序", "部门名称", "简称", "类别", "述职人", "职务"]
@@ -49,9 +49,7 @@ class DepartmentTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
             return "Enter 或 F2 修改;Ctrl+↑/Ctrl+↓ 或拖动调整述职顺序"
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column == ORDER \
-                else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if column == ORDER else LEFT
         return None
 
     # Drag and drop: rows move within the table only.

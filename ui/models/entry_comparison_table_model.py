@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from evalapp.domain import DomainError
 from evalapp.services.ballots import BallotInput
 from evalapp.services.double_entry import Conflict
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 HEADERS = ["项目", "第一次", "第二次", "采用"]
 ITEM, FIRST, SECOND, CHOSEN = range(len(HEADERS))
@@ -129,8 +129,7 @@ class EntryComparisonTableModel(RowsTableModel):
             return r
         if role == Qt.ItemDataRole.TextAlignmentRole:
             right = column != ITEM and index.row() >= 2  # marks are numbers or grades
-            side = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT if right else LEFT
         if role == Qt.ItemDataRole.BackgroundRole and r.differs:
             if column == CHOSEN:
                 return QBrush(CHOSEN_FILL) if r.picked else None

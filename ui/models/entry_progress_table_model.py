@@ -6,13 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.services.progress import GroupProgress
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 BASE = ["评委类别", "已录入", "发出", "有效", "无效"]
 DOUBLE = ["待二录", "待核对"]
 OVER_FILL = QColor("#F8D7DA")
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def over_issued(p: GroupProgress) -> bool:

@@ -6,15 +6,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.domain import Department
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import CENTER, LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 COL_ORDER, COL_NAME, COL_SHORT, COL_MARK = range(4)
 HEADERS = ["序号", "部门名称", "简称", "评分"]
 TYPING_FILL = QColor("#FFF3B0")  # the value being typed (also shown with a trailing "_")
 OWN_FILL = QColor("#E8E8E8")  # the ballot's own department (recusal)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
 class EntryTableModel(RowsTableModel):

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from evalapp.domain import format_decimal
 from evalapp.tally_result import GroupStats
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import LEFT, RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 _ROOT = QModelIndex()
 
@@ -71,9 +71,7 @@ class GroupStatsTableModel(RowsTableModel):
         if role == ROW_ROLE:
             return g
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignLeft if column in (NAME, NOTE) \
-                else Qt.AlignmentFlag.AlignRight
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
+            return LEFT if column in (NAME, NOTE) else RIGHT
         if role == Qt.ItemDataRole.BackgroundRole and g is not None and group_note(g)[1]:
             return QBrush(WARN_FILL)
         if role == Qt.ItemDataRole.FontRole and g is None:

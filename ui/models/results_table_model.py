@@ -6,10 +6,16 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from evalapp.outcome_words import (  # the words are re-exported for the score chart
-    ADMONISH_WORD, COMMEND_WORD, REPEAT_WORD, UNSCORED_WORD, VETO_WORD, outcome_word,
+    ADMONISH_WORD,
+    COMMEND_WORD,
+    REPEAT_WORD,
+    UNSCORED_WORD,
+    VETO_WORD,
+    outcome_word,
 )
 from evalapp.rounding import fixed
 from evalapp.tally_result import COMMEND, DepartmentResult
+from ui.models.base_table_model import LEFT, RIGHT
 
 _ROOT = QModelIndex()
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -27,8 +33,6 @@ OUTCOME_COLOURS = {
 UP_COLOUR, DOWN_COLOUR = "#1E7B34", "#B02A2A"
 _BOLD = QFont()
 _BOLD.setBold(True)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
@@ -215,10 +219,10 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _alignment(self, column: int) -> int:
         if column in (self.NAME, self.CATEGORY):
-            return _LEFT
+            return LEFT
         if column in (self._outcome_column(), len(self._headers) - 1):
             return _CENTER
-        return _RIGHT
+        return RIGHT
 
     def _colour(self, d: DepartmentResult, column: int, role):
         if column == len(self._headers) - 1 and role == Qt.ItemDataRole.ForegroundRole:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.marks import to_decimal
+from ui.models.base_table_model import LEFT, RIGHT
 
 ROOT = QModelIndex()
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -16,8 +17,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 3
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 4
 ERROR_FILL = QColor("#F8D7DA")
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ from PySide6.QtCore import Qt
 
 from evalapp.rounding import round_half_up
 from evalapp.services.supervision import ClerkStats, OutlierFlag
-from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
+from ui.models.base_table_model import RIGHT, ROW_ROLE, SORT_ROLE, RowsTableModel
 
 CLERK_HEADERS = ["录入员", "录入张数", "双录不一致", "录错", "事后更正", "差错率"]
 OPERATOR, ENTERED, DIFFERENCES, WRONG, CORRECTIONS, RATE = range(len(CLERK_HEADERS))
 FLAG_HEADERS = ["票号", "评委类别", "提示", "说明"]
 SERIAL, GROUP, KIND, DETAIL = range(len(FLAG_HEADERS))
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def rate_text(stats: ClerkStats) -> str:
@@ -48,7 +47,7 @@ class ClerkTableModel(_RowsModel):
         if role == SORT_ROLE:
             return float(s.error_rate or 0) if column == RATE else values[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column != OPERATOR:
-            return int(RIGHT)
+            return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and column == RATE:
             return "差错率 =(录错 + 事后更正)÷ 录入张数"
         return None
