@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from evalapp.domain import DomainError
 from evalapp.paths import migrations_dir
 
-DB_FILE_NAME = "evalapp.db"
 # The newest migration. An up-to-date database opens without loading Alembic (a faster
 # start); tests/test_database.py checks that this is Alembic's head.
 SCHEMA_REVISION = "0004"

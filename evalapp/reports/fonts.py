@@ -181,8 +181,3 @@ def font_stacks() -> dict[str, FontStack]:
 
 def stack(role: str) -> FontStack:
     return font_stacks()[role]
-
-
-def font_file(name: str) -> str:
-    """The file a registered font was loaded from (for tests and the report)."""
-    return pdfmetrics.getFont(name).face.filename

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from evalapp.reports.fonts import FANG, FontStack, stack
@@ -271,7 +270,3 @@ def draw_watermark(canvas, text: str, font: FontStack) -> None:
     canvas.rotate(45)
     font.draw(canvas, 0, -40, text, 120, align="center")
     canvas.restoreState()
-
-
-def string_width(text: str, font: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font, size)

@@ -18,9 +18,6 @@ BACKUP_DIR_NAME = "备份"
 SUFFIX = ".db"
 CHECKSUM_SUFFIX = ".sha256"
 DEFAULT_KEEP = 20
-AUTOMATIC_KINDS = ("启动", "定时", "导入前", "定稿前")
-
-
 class BackupError(DomainError):
     """A backup could not be made or a restore was refused (the reason in plain Chinese)."""
 

@@ -121,10 +121,6 @@ def _pretty(value: object, indent: str = "  ") -> list[str]:
     return lines
 
 
-def change_summary(info: AuditInfo) -> str:
-    return ";".join(change_lines(info.old, info.new))
-
-
 def shorten(text: str, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -154,9 +150,6 @@ class AuditTableModel(RowsTableModel):
         rows = list(rows)
         self._changes = [change_lines(r.old, r.new) for r in rows]
         super().set_rows(rows)
-
-    def row_info(self, row: int) -> AuditInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def _text(self, row: int, column: int) -> str:
         r = self._rows[row]
