@@ -36,7 +36,6 @@ from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
 from evalapp.digest import canonical_form
 from evalapp.domain import DomainError
-from evalapp.marks import normalize_mark
 from evalapp.services.context import (
     ENTER,
     MANAGE,
@@ -47,8 +46,8 @@ from evalapp.services.context import (
     require,
     unit_of_work,
 )
-from evalapp.services.double_entry import CONFIRMED, CONFLICT, PENDING, REENTRY
-from evalapp.services.store import load_data, settings_of
+from evalapp.services.double_entry import CONFLICT, REENTRY
+from evalapp.services.store import load_data
 
 FORMAT, VERSION = "evalapp-batch", 1
 IDENTITY_PARTS = ("version", "settings", "categories", "groups", "departments", "components")
@@ -212,145 +211,6 @@ def _find_evaluation(s, batch: dict, evaluation_id: int | None) -> m.Evaluation:
     raise BatchRefused(f"批次属于另一个考评活动{label},与{where}不符,拒绝导入")
 
 
-class _Importer:
-    def __init__(self, s, ev: m.Evaluation, batch: dict, report: BatchReport):
-        self.s, self.ev, self.batch, self.report = s, ev, batch, report
-        self.settings = settings_of(ev)
-        self.groups = {g.name: g.id for g in ev.groups}
-        self.depts = {d.name: d.id for d in ev.departments}
-        self.by_serial = {b.serial: b for b in s.scalars(
-            select(m.Ballot).where(m.Ballot.evaluation_id == ev.id))}
-        self.stamp = now()
-        self.added: list[m.Ballot] = []  # ballots this batch created or re-entered
-
-    def logged(self) -> list[dict]:
-        """The added ballots as the audit row records them (the trail verify replays)."""
-        names = {v: k for k, v in self.depts.items()}
-        return [{"票号": b.serial, "评分": {names[k]: v for k, v in b.marks.items()},
-                 "作废原因": b.void_reason} for b in self.added]
-
-    def parse(self, b: dict) -> tuple[str, tuple[int, int | None, dict[int, str]]]:
-        """(serial, (group id, own department id, marks by id)), or a problem raised."""
-        serial = b["serial"].strip()
-        problems = []
-        if not serial:
-            problems.append("票号为空")
-        if b["group"] not in self.groups:
-            problems.append(f"评委类别“{b['group']}”不存在")
-        own = b.get("own_department")
-        if own and own not in self.depts:
-            problems.append(f"所属部门“{own}”不存在")
-        marks = {}
-        for dept, raw in b["marks"].items():
-            if dept not in self.depts:
-                problems.append(f"“{dept}”不是本次考评的部门")
-                continue
-            try:
-                text = normalize_mark(self.settings, raw)
-            except DomainError as exc:
-                problems.append(f"“{dept}”的评分:{exc}")
-                continue
-            if text is not None:
-                marks[self.depts[dept]] = text
-        if problems:
-            raise BatchRefused(f"批次中的选票 {serial or '(无票号)'} 有错误,整个批次未导入:"
-                               + ";".join(problems))
-        return serial, (self.groups[b["group"]], self.depts[own] if own else None, marks)
-
-    def uid_free(self, uid: str | None) -> str | None:
-        if not uid:
-            return None
-        taken = self.s.scalar(select(m.Ballot.id).where(m.Ballot.entry_uid == uid)) or \
-            self.s.scalar(select(m.BallotEntry.id).where(m.BallotEntry.entry_uid == uid))
-        return None if taken else uid
-
-    def entry(self, ballot: m.Ballot, operator: str, content, uid: str | None) -> None:
-        group_id, own_id, marks = content
-        self.s.add(m.BallotEntry(ballot_id=ballot.id, operator=operator[:50], group_id=group_id,
-                                 own_department_id=own_id, marks=marks, superseded=False,
-                                 created_at=self.stamp, entry_uid=self.uid_free(uid)))
-
-    def active(self, ballot: m.Ballot) -> list[m.BallotEntry]:
-        return list(self.s.scalars(select(m.BallotEntry).where(
-            m.BallotEntry.ballot_id == ballot.id, m.BallotEntry.superseded.is_(False))
-            .order_by(m.BallotEntry.id)))
-
-    def conflict(self, serial: str) -> None:
-        self.report.conflicts += 1
-        self.report.conflict_serials.append(serial)
-
-    def one(self, b: dict) -> None:
-        serial, content = self.parse(b)
-        label = f"{b.get('entered_by') or self.batch['operator']}({self.batch['station']})"
-        uid = b.get("entry_uid")
-        void = b.get("void_reason") or None
-        ballot = self.by_serial.get(serial)
-        if ballot is None:
-            group_id, own_id, marks = content
-            double = self.ev.double_entry
-            ballot = m.Ballot(evaluation_id=self.ev.id, serial=serial, group_id=group_id,
-                              own_department_id=own_id, marks=marks, void_reason=void,
-                              entered_by=label[:50], status=PENDING if double else CONFIRMED,
-                              created_at=self.stamp, updated_at=self.stamp,
-                              entry_uid=None if double else self.uid_free(uid))
-            self.s.add(ballot)
-            self.s.flush()
-            if double:
-                self.entry(ballot, label, content, uid)
-            self.by_serial[serial] = ballot
-            self.added.append(ballot)
-            self.report.added += 1
-            return
-        current = (ballot.group_id, ballot.own_department_id, ballot.marks)
-        if (ballot.void_reason or None) != void and content == current:
-            self.report.messages.append(
-                f"票号 {serial}:作废标记与本机不一致(本机:{ballot.void_reason or '有效'};"
-                f"批次:{void or '有效'}),保留本机的,请核对纸质选票")
-        if ballot.status == CONFIRMED:
-            if content == current:
-                self.report.duplicates += 1
-                return
-            for e in self.active(ballot):
-                e.superseded = True
-            self.entry(ballot, ballot.entered_by or "本机", current, None)
-            self.entry(ballot, label, content, uid)
-            ballot.status = CONFLICT
-            self.conflict(serial)
-        elif ballot.status == PENDING:
-            active = self.active(ballot)
-            first = active[0] if active else None
-            if first is not None and (first.group_id, first.own_department_id,
-                                      first.marks) == content:
-                if first.operator == label[:50] or (uid and first.entry_uid == uid):
-                    self.report.duplicates += 1
-                    return
-                self.entry(ballot, label, content, uid)
-                ballot.status = CONFIRMED
-                self.report.confirmed += 1
-            else:
-                if first is None:
-                    self.entry(ballot, ballot.entered_by or "本机", current, None)
-                self.entry(ballot, label, content, uid)
-                ballot.status = CONFLICT
-                self.conflict(serial)
-        elif ballot.status == CONFLICT:
-            if any((e.group_id, e.own_department_id, e.marks) == content
-                   for e in self.active(ballot)):
-                self.report.duplicates += 1
-                return
-            self.entry(ballot, label, content, uid)
-            self.conflict(serial)
-            self.report.messages.append(
-                f"票号 {serial} 已在核对队列中,批次中又有一种不同的录入,已一并记录,请核对纸质选票")
-        else:  # REENTRY: this typing is the first of the two new entries
-            self.entry(ballot, label, content, uid)
-            ballot.group_id, ballot.own_department_id, ballot.marks = content
-            ballot.status = PENDING
-            self.added.append(ballot)
-            self.report.added += 1
-        ballot.updated_at = self.stamp
-
-
 def import_batch(db: Database, actor: Actor, batch: dict | str | Path,
                  evaluation_id: int | None = None) -> BatchReport:
     """Merge a station's batch (a file path or a dict from ``export_batch``) into the
@@ -370,7 +230,8 @@ def import_batch(db: Database, actor: Actor, batch: dict | str | Path,
                 f"已于 {done.imported_at:%Y-%m-%d %H:%M} 由 {done.imported_by} 导入过,"
                 "不再重复导入")
         ev = _find_evaluation(s, batch, evaluation_id)
-        importer = _Importer(s, ev, batch, report)
+        from evalapp.services.batch_merge import BatchMerger
+        importer = BatchMerger(s, ev, batch, report)
         seen = set()
         for b in sorted(batch["ballots"], key=lambda b: b["serial"]):
             if b["serial"].strip() in seen:
