@@ -5,17 +5,33 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QSplitter, QTableView, QVBoxLayout
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
 )
 
 from evalapp.services.audit_log import audit_operators, list_audit
 from evalapp.services.context import MANAGE
 from ui.models.audit_table_model import (
-    ACTION, CHANGE, ROW_ROLE, SORT_ROLE, TIME, AuditTableModel, detail_text,
+    ACTION,
+    CHANGE,
+    ROW_ROLE,
+    SORT_ROLE,
+    TIME,
+    AuditTableModel,
+    detail_text,
 )
 from ui.pages.base import LivePage
 from ui.pages.page_tools import row_table
+from ui.widgets.combo import refill_combo
 
 ALL_OPERATORS = "全部操作员"
 LIMIT = 5000
@@ -94,13 +110,8 @@ class AuditPage(LivePage):
         self._fill_operators()
 
     def _fill_operators(self) -> None:
-        current = self.operator.currentText()
-        names = audit_operators(self.ctx.db, self.ctx.evaluation_id)
-        self.operator.blockSignals(True)
-        self.operator.clear()
-        self.operator.addItems([ALL_OPERATORS, *names])
-        self.operator.setCurrentText(current if current in names else ALL_OPERATORS)
-        self.operator.blockSignals(False)
+        refill_combo(self.operator, audit_operators(self.ctx.db, self.ctx.evaluation_id),
+                     ALL_OPERATORS)
 
     def reload(self) -> None:
         """Read the log again with the current filters, keeping the selected entry."""

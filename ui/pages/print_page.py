@@ -45,6 +45,7 @@ from ui.print_documents import (
 )
 from ui.printing import new_printer, print_with_dialog
 from ui.tasks import run_in_background
+from ui.widgets.combo import refill_combo
 from ui.widgets.notice_options_panel import NoticeOptionsPanel
 from ui.widgets.pdf_preview import PdfPreview
 
@@ -271,21 +272,10 @@ class PrintPage(Page):
         self._show_status(results, is_final(self.ctx.db, evaluation_id))
         self._show_preview_info()
 
-    def _fill_combo(self, combo: QComboBox, first: str, names: list[str]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(first, None)
-        for name in names:
-            combo.addItem(name, name)
-        index = combo.findData(current) if current is not None else 0
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
-
     def _fill_choices(self, results: Results) -> None:
         departments = sorted(results.data.departments, key=lambda d: d.order)
-        self._fill_combo(self.department, ALL_DEPARTMENTS, [d.name for d in departments])
-        self._fill_combo(self.group, ALL_GROUPS, [g.name for g in results.data.groups])
+        refill_combo(self.department, [d.name for d in departments], ALL_DEPARTMENTS)
+        refill_combo(self.group, [g.name for g in results.data.groups], ALL_GROUPS)
         self._show_serials()
 
     def _fill_notice(self, evaluation_id: int, results: Results) -> None:

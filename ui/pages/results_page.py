@@ -36,6 +36,7 @@ from ui.pages.base import LivePage
 from ui.pages.page_tools import row_table
 from ui.tasks import run_in_background
 from ui.widgets.ballot_stats_panel import BallotStatsPanel
+from ui.widgets.combo import refill_combo
 from ui.widgets.score_chart import ScoreChart
 
 ALL_CATEGORIES = "全部类别"
@@ -192,12 +193,7 @@ class ResultsPage(LivePage):
         return [self.category.itemText(i) for i in range(1, self.category.count())]
 
     def _fill_categories(self, names: list[str]) -> None:
-        current = self.category.currentText()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItems([ALL_CATEGORIES, *names])
-        self.category.setCurrentText(current if current in names else ALL_CATEGORIES)
-        self.category.blockSignals(False)
+        refill_combo(self.category, names, ALL_CATEGORIES)
         self._filter()
 
     def _selected_name(self) -> str | None:

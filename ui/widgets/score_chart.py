@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from evalapp.rounding import fixed
 from evalapp.tally_result import DepartmentResult
 from ui.models.results_table_model import OUTCOME_COLOURS, outcome_word
+from ui.widgets.combo import refill_combo
 
 PLAIN_WORD = "其他"
 ROW_HEIGHT = 30  # pixels per bar: labels stay legible however many departments
@@ -90,13 +91,7 @@ class ScoreChart(QWidget):
                    decimals: int) -> None:
         """Show new results, keeping the chosen category when it still exists."""
         self._departments, self._decimals = list(departments), decimals
-        current = self.category.currentText()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItems(categories)
-        if current in categories:
-            self.category.setCurrentText(current)
-        self.category.blockSignals(False)
+        refill_combo(self.category, list(categories))
         self._draw()
 
     def set_category(self, name: str) -> None:
