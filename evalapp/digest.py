@@ -54,3 +54,12 @@ def evaluation_digest(data: EvaluationData) -> str:
     text = json.dumps(canonical_form(data), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_code(hex_digest: str) -> str:
+    """The short 校验码 people read and sign: the first 64 bits of a SHA-256, as four groups
+    of four upper-case hex digits ("3F2A-9C1B-77D0-E514"). Never show a 64-digit hash."""
+    head = hex_digest[:16].upper()
+    if len(head) < 16 or any(c not in "0123456789ABCDEF" for c in head):
+        raise ValueError("check_code needs at least 16 hex digits")
+    return "-".join(head[i:i + 4] for i in range(0, 16, 4))
