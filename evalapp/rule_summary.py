@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from evalapp.ballot_rules import excellent_limit
 from evalapp.domain import (
     GRADE_MODE,
     IMPLICIT_CATEGORY,
@@ -16,7 +17,7 @@ from evalapp.domain import (
     Settings,
     format_decimal,
 )
-from evalapp.tally import excellent_limit, resolve_quota
+from evalapp.tally import resolve_quota
 
 HUNDRED = Decimal(100)
 

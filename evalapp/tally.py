@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from fractions import Fraction
 
+from evalapp.ballot_rules import excellent_limit, invalid_reason
 from evalapp.domain import (
-    GRADE_MODE, IMPLICIT_CATEGORY, ONSITE_COMPONENT, SCORE_MODE, TIE_EXCELLENT, TIE_ONSITE,
+    GRADE_MODE, IMPLICIT_CATEGORY, ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE,
     Adjustment, Ballot, DomainError, EvaluationData, Quota, Settings,
 )
 from evalapp.marks import decimals_of, is_excellent, mark_points
@@ -73,31 +74,12 @@ class _MarkTable:
         return dict(zip(marks, points))
 
 
-def excellent_limit(settings: Settings, n_departments: int) -> int | None:
-    """floor(r × N) when the excellent quota applies, else None (RULES §3.2)."""
-    ratio = settings.excellent_ratio
-    if ratio is None or ratio <= 0:
-        return None
-    if settings.mode == SCORE_MODE and settings.high_line is None:
-        return None
-    return int(Fraction(ratio) * n_departments)
-
-
 def _invalid_reason(settings: Settings, table: _MarkTable, ballot: Ballot,
                     points: dict[str, int], limit: int | None) -> str | None:
-    """RULES §3: why a ballot is invalid, or None when it is valid."""
-    if ballot.void_reason:
-        return f"人工作废:{ballot.void_reason}"
-    if not points:
-        return REASON_EMPTY
-    if limit is not None:
-        excellent = sum(map(table.excellent.__getitem__, ballot.marks.values()))
-        if excellent > limit:
-            return f"优秀 {excellent} 个,超过上限 {limit} 个"
-    if (settings.mode == SCORE_MODE and settings.void_identical and len(points) >= 2
-            and len(set(points.values())) == 1):
-        return REASON_IDENTICAL
-    return None
+    """RULES §3 (evalapp.ballot_rules): why a ballot is invalid, or None when it is valid."""
+    excellent = sum(map(table.excellent.__getitem__, ballot.marks.values())) \
+        if limit is not None else 0
+    return invalid_reason(settings, limit, points.values(), excellent, ballot.void_reason)
 
 
 def _collect(data: EvaluationData, table: _MarkTable):

@@ -107,7 +107,7 @@ def test_new_ballot_is_not_a_correction_but_a_void_is(demo):
     voided = _view(db, eid, after)
     assert voided.corrected  # same count, different counted input
     assert _view(db, eid, voided).corrected  # stays until the next new ballot
-    add_ballot(db, CLERK_ACTOR, eid, BallotInput("新-2", "老同志代表", {first: "70"}))
+    add_ballot(db, CLERK_ACTOR, eid, BallotInput("新-2", "群众代表", {first: "70"}))
     assert not _view(db, eid, voided).corrected
     assert len(list_ballots(db, eid)) == after.progress.entered + 1
 

@@ -41,11 +41,21 @@ def is_postgres(session: Session) -> bool:
 
 
 def serialise_writes(session: Session) -> None:
-    """Take the application's write lock for the rest of this transaction (PostgreSQL only;
-    SQLite serialises writers by itself). Re-entrant within one transaction."""
-    if is_postgres(session) and not session.info.get("evalapp_write_lock"):
+    """Take the application's write lock for the rest of this transaction, before anything
+    is read, so that every check made in it (a serial's uniqueness, the double-entry pairing,
+    the issued count) sees what other stations committed and nobody can slip in between.
+    PostgreSQL: an advisory lock. SQLite: BEGIN IMMEDIATE (its driver would otherwise start
+    the transaction only at the first write, after the checks had read a stale state, and
+    two stations would both pass the check and one hit the unique index). Re-entrant."""
+    if session.info.get("evalapp_write_lock"):
+        return
+    if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-        session.info["evalapp_write_lock"] = True
+    elif session.get_bind().dialect.name == "sqlite":
+        raw = session.connection().connection.dbapi_connection
+        if not raw.in_transaction:  # with a write already made, the lock is held
+            raw.execute("BEGIN IMMEDIATE")
+    session.info["evalapp_write_lock"] = True
 
 
 @event.listens_for(Session, "before_flush")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from evalapp.db import models as m
@@ -14,11 +14,12 @@ from evalapp.db.retry import serialise_writes
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
 from evalapp.services.context import (
-    ENTER, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
+    ENTER, MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
 from evalapp.services.store import settings_of
 
 
+WITHDRAW_ACTION = "撤回选票"
 STATUS_LABELS = {"confirmed": "已确认", "pending": "待第二次录入", "conflict": "待核对",
                  "reentry": "退回重录"}
 
@@ -103,6 +104,23 @@ def _validate(session: Session, evaluation: m.Evaluation, names: _Names, entry: 
     return serial, marks
 
 
+def check_room(session: Session, evaluation: m.Evaluation, group: m.Group,
+               moving: int | None = None) -> None:
+    """Refuse a new ballot (or ``moving`` one into ``group``) once the group holds as many
+    ballots as were handed out (发出票数): a ballot typed into the wrong group or twice
+    would otherwise count, and the room would see more ballots back than were issued."""
+    if group.expected is None:
+        return
+    held = session.scalar(select(func.count(m.Ballot.id)).where(
+        m.Ballot.evaluation_id == evaluation.id, m.Ballot.group_id == group.id,
+        m.Ballot.id != (moving or -1)))
+    if held >= group.expected:
+        raise DomainError(
+            f"评委类别“{group.name}”发出 {group.expected} 张选票,已录入 {held} 张,不能再录入。"
+            "请先核对票号和评委类别是否录错;如确实收回了更多选票,请管理员在“评委”页把发出票数"
+            "改为实际数(写明原因);如有重复录入或录错类别的选票,请管理员将其撤回(Ctrl+Shift+W)。")
+
+
 def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput,
                entry_uid: str | None = None) -> BallotInfo:
     """Save a typed ballot. With double entry on, this is one of the two independent entries
@@ -121,6 +139,11 @@ def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInpu
             saved = _saved_with(s, evaluation_id, entry_uid)
             if saved is not None:
                 return names.info(saved)
+        group = names.groups.get(entry.group)
+        exists = s.scalar(select(m.Ballot.id).where(
+            m.Ballot.evaluation_id == evaluation_id, m.Ballot.serial == str(entry.serial).strip()))
+        if group is not None and exists is None:
+            check_room(s, evaluation, group)
         if evaluation.double_entry:
             from evalapp.services.double_entry import record_entry
             return record_entry(s, actor, evaluation, names, entry, _validate,
@@ -185,6 +208,8 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
                               "请在“双人录入核对”页处理")
         before = names.info(ballot)
         serial, marks = _validate(s, evaluation, names, entry, ballot_id)
+        if names.groups[entry.group].id != ballot.group_id:
+            check_room(s, evaluation, names.groups[entry.group], moving=ballot.id)
         own = names.departments.get(entry.own_department or "")
         ballot.serial, ballot.marks = serial, marks
         ballot.group_id = names.groups[entry.group].id
@@ -212,6 +237,35 @@ def void_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
         info = names.info(ballot)
         audit(s, actor, evaluation_id, "作废选票" if reason is not None else "恢复选票",
               ballot.serial, old={"作废原因": old}, new={"作废原因": ballot.void_reason})
+        return info
+
+
+def withdraw_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
+                    reason: str) -> BallotInfo:
+    """撤回 (RULES §3): remove a ballot that has no paper behind it — typed twice, typed into
+    the wrong group, a serial never issued. Administrators only, with a reason. The whole
+    ballot (and, with double entry, each entry) stays in the audit trail; it counts nowhere
+    (not 收回, not valid, not invalid) and its serial may be typed again."""
+    require(actor, MANAGE)
+    reason = _reason(reason, "撤回选票")
+    with unit_of_work(db) as s:
+        evaluation = get_evaluation(s, evaluation_id, for_change=True)
+        names = _Names(evaluation)
+        ballot = _load(s, evaluation_id, ballot_id)
+        info = names.info(ballot)
+        entries = [{"录入员": e.operator, "评委类别": names.group_names.get(e.group_id),
+                    "评分": {names.dept_names.get(k, k): v for k, v in e.marks.items()},
+                    "已被取代": e.superseded}
+                   for e in s.scalars(select(m.BallotEntry).where(
+                       m.BallotEntry.ballot_id == ballot.id).order_by(m.BallotEntry.id))]
+        old = _snapshot(info) | {"状态": info.status_label, "录入员": info.entered_by}
+        if entries:
+            old["各次录入"] = entries
+        s.execute(delete(m.BallotEntry).where(m.BallotEntry.ballot_id == ballot.id))
+        s.delete(ballot)
+        s.flush()
+        audit(s, actor, evaluation_id, WITHDRAW_ACTION, f"{info.serial}(原因:{reason})",
+              old=old, new={"撤回原因": reason})
         return info
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from evalapp.db.engine import Database
@@ -66,9 +67,13 @@ def unit_of_work(db: Database) -> Iterator[Session]:
     PostgreSQL it first takes the application's write lock, so stations change data one at a
     time and every check inside the block sees the others' committed work."""
     with db.session() as session:
-        with session.begin():
-            serialise_writes(session)
-            yield session
+        try:
+            with session.begin():
+                serialise_writes(session)
+                yield session
+        except IntegrityError as exc:  # a constraint the checks above did not name
+            raise DomainError("保存未完成:与数据库中已有的数据冲突(可能另一台电脑刚刚保存了相同的"
+                              "内容)。请刷新后核对再保存;已保存的数据没有改变。") from exc
 
 
 def get_evaluation(session: Session, evaluation_id: int, for_change: bool = False) -> Evaluation:

@@ -9,13 +9,11 @@ from datetime import datetime
 
 from sqlalchemy import Text, select, type_coerce
 
+from evalapp.ballot_rules import MarkRules
 from evalapp.db import models as m
 from evalapp.db.engine import Database
-from evalapp.domain import SCORE_MODE, Settings
-from evalapp.marks import is_excellent, mark_points
 from evalapp.services.context import ENTER, Actor, get_evaluation, require
 from evalapp.services.store import settings_of
-from evalapp.tally import REASON_EMPTY, REASON_IDENTICAL, excellent_limit
 
 CONFIRMED, PENDING, CONFLICT, REENTRY = "confirmed", "pending", "conflict", "reentry"
 STATUS_LABELS = {CONFIRMED: "已确认", PENDING: "待第二次录入", CONFLICT: "待核对",
@@ -49,42 +47,6 @@ class RecentBallot:
     def status_label(self) -> str:
         label = STATUS_LABELS.get(self.status, self.status)
         return f"{label}(已作废)" if self.voided else label
-
-
-class MarkRules:
-    """The validity rules of RULES §3 for one evaluation, with a cache per mark text."""
-
-    def __init__(self, settings: Settings, n_departments: int):
-        self.settings = settings
-        self.limit = excellent_limit(settings, n_departments)
-        self._cache: dict[str, tuple[object, bool]] = {}
-
-    def facts(self, text: str) -> tuple[object, bool]:
-        """(points or None for an abstention, is excellent) of a canonical mark text."""
-        known = self._cache.get(text)
-        if known is None:
-            points = mark_points(self.settings, text)
-            known = (points, is_excellent(self.settings, text, points))
-            self._cache[text] = known
-        return known
-
-    def invalid_reason(self, texts, void_reason: str | None = None) -> str | None:
-        """Why a ballot with these mark texts is invalid (same rules as the tally), or None."""
-        if void_reason:
-            return f"人工作废:{void_reason}"
-        facts = [self.facts(t) for t in texts if t]
-        points = [p for p, _ in facts if p is not None]
-        if not points:
-            return REASON_EMPTY
-        if self.limit is not None:
-            excellent = sum(1 for _, e in facts if e)
-            if excellent > self.limit:
-                return f"优秀 {excellent} 个,超过上限 {self.limit} 个"
-        s = self.settings
-        if s.mode == SCORE_MODE and s.void_identical and len(points) >= 2 \
-                and len(set(points)) == 1:
-            return REASON_IDENTICAL
-        return None
 
 
 def entry_progress(db: Database, actor: Actor, evaluation_id: int) -> list[GroupProgress]:
