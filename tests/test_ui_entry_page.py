@@ -46,6 +46,19 @@ def grade_evaluation(db, double_entry=False) -> int:
     return import_evaluation(db, SYSTEM, data)
 
 
+def roomy_demo(db) -> int:
+    """The demo evaluation with no issued counts: its groups are full (entry refuses a ballot
+    beyond 发出票数), and these tests add ballots to them."""
+    from dataclasses import replace
+
+    from evalapp.services.evaluations import get_data
+    from evalapp.services.roster import save_groups
+    evaluation = create_demo(db)[-1]
+    groups = get_data(db, evaluation).groups
+    save_groups(db, SYSTEM, evaluation, [replace(g, expected=None) for g in groups])
+    return evaluation
+
+
 def open_page(qtbot, db, actor, evaluation_id) -> EntryPage:
     page = EntryPage(AppContext(db, actor, evaluation_id))
     qtbot.addWidget(page)
@@ -66,6 +79,13 @@ def type_keys(qtbot, text: str):
         qtbot.keyClick(QApplication.focusWidget(), KEYS.get(char, char))
 
 
+def save_keys(qtbot, page):
+    """Ctrl+S shows the last look (the summary line); Enter there saves."""
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.summary
+    press(qtbot, Qt.Key.Key_Return)
+
+
 def start_ballot(qtbot, page, group_digit: str, serial: str):
     """Alt+G, a digit picks the group, then the serial and Enter."""
     press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
@@ -78,7 +98,7 @@ def start_ballot(qtbot, page, group_digit: str, serial: str):
 
 
 def test_score_mode_whole_ballot(qtbot, db):
-    evaluation = create_demo(db)[-1]
+    evaluation = roomy_demo(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
     start_ballot(qtbot, page, "5", "X001")  # 5 = 群众代表
     assert QApplication.focusWidget() is page.grid and page.grid.row == 0
@@ -92,16 +112,16 @@ def test_score_mode_whole_ballot(qtbot, db):
             type_keys(qtbot, " ")  # blank, moves on
             continue
         type_keys(qtbot, value)
-        if value not in ("100", "88.5", "90.5"):  # those are complete: the cursor moved on
-            press(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)  # every typed mark is committed by Enter, "100" too
         expected[dept.name] = value
-    assert page.grid.row == 72
+    assert page.grid.row == 72 and QApplication.focusWidget() is page.summary
     assert sessions == []  # no database work while typing marks
     db.session = real_session
-    press(qtbot, Qt.Key.Key_Return)  # Enter on the last row saves
+    assert "已填 63/73" in page.summary.text() and "空白:序号 5、12、19" in page.summary.text()
+    press(qtbot, Qt.Key.Key_Return)  # Enter on the summary line saves
     saved = ballots.get_ballot(db, evaluation, "X001")
     assert saved.group == "群众代表" and saved.marks == expected and saved.entered_by == "张三"
-    assert "已保存 票号 X001" in page.status.text()
+    assert "已保存 票号 X001 · 无效:优秀 22 个,超过上限 21 个" in page.status.text()
     assert page.header.serial_text() == "X002"
     assert QApplication.focusWidget() is page.header.serial
     assert page.model.marks_by_name() == {}
@@ -111,7 +131,7 @@ def test_score_mode_whole_ballot(qtbot, db):
 
 
 def test_score_mode_backspace_arrows_and_delete(qtbot, db):
-    evaluation = create_demo(db)[-1]
+    evaluation = roomy_demo(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
     start_ballot(qtbot, page, "1", "X100")
     type_keys(qtbot, "98")
@@ -127,25 +147,31 @@ def test_score_mode_backspace_arrows_and_delete(qtbot, db):
     press(qtbot, Qt.Key.Key_Return)
     assert page.model.mark(0) == "91" and page.grid.row == 1
     type_keys(qtbot, "85")
+    press(qtbot, Qt.Key.Key_Up)  # refused while typing: ↑ commits nothing
+    assert page.grid.row == 1 and page.model.typing_text(1) == "85" and "正在输入" in page.error.text()
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Up)
     press(qtbot, Qt.Key.Key_Up)
     press(qtbot, Qt.Key.Key_Delete)
     assert page.model.mark(0) is None and page.model.mark(1) == "85"
-    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_keys(qtbot, page)
     assert ballots.get_ballot(db, evaluation, "X100").marks == {"区纪委监委": "85"}
 
 
 def test_grade_mode_whole_ballot_with_own_department(qtbot, db):
     evaluation = grade_evaluation(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
-    assert "1 优秀" in page.legend.text() and "0/空格" in page.legend.text()
+    assert "1 优秀" in page.legend.text() and "空格 空白" in page.legend.text()
     start_ballot(qtbot, page, "2", "H001")  # 互评 has recusal: the own department comes next
     assert QApplication.focusWidget() is page.header.own
     type_keys(qtbot, "3")
     assert "部门3" in page.header.own_name.text()
     press(qtbot, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is page.grid
-    type_keys(qtbot, "1234012 21")  # one key per mark; 0 and space leave it blank
-    assert page.grid.row == 9
+    type_keys(qtbot, "0")  # not a grade key: refused, nothing stored
+    assert page.grid.row == 0 and page.model.mark(0) is None and "不是等次键" in page.error.text()
+    type_keys(qtbot, "1234 12 21")  # one key per mark; space leaves it blank
+    assert page.grid.row == 9 and QApplication.focusWidget() is page.summary
     press(qtbot, Qt.Key.Key_Return)
     saved = ballots.get_ballot(db, evaluation, "H001")
     assert saved.own_department == "部门3" and saved.group == "互评"
@@ -156,26 +182,31 @@ def test_grade_mode_whole_ballot_with_own_department(qtbot, db):
 
 
 def test_out_of_range_mark_refused_with_reason(qtbot, db):
-    evaluation = create_demo(db)[-1]
+    evaluation = roomy_demo(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
     start_ballot(qtbot, page, "1", "X200")
     type_keys(qtbot, "105")
     assert "105 超出分值范围 0–100" in page.error.text()
-    assert page.model.typing_text(0) == "10" and page.model.mark(0) is None
+    assert page.model.typing_text(0) == "105" and page.model.typing_error(0)
+    press(qtbot, Qt.Key.Key_Return)  # Enter does not leave a cell that holds no mark
+    assert page.grid.row == 0 and page.model.mark(0) is None
     press(qtbot, Qt.Key.Key_Escape)
-    type_keys(qtbot, "95.5")  # complete: no further decimal is possible, the cursor moved on
+    type_keys(qtbot, "95.5")  # complete, but only Enter commits it
+    assert page.grid.row == 0 and page.model.mark(0) is None
+    press(qtbot, Qt.Key.Key_Return)
     assert page.model.mark(0) == "95.5" and page.grid.row == 1
     type_keys(qtbot, "9..")
-    assert "“9..”不是数字" in page.error.text() and page.model.typing_text(1) == "9."
+    assert "“9..”不是数字" in page.error.text() and page.model.typing_text(1) == "9.."
     press(qtbot, Qt.Key.Key_Delete)
     type_keys(qtbot, "x")
-    assert "不能用于评分" in page.error.text()
-    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "“x”不是数字" in page.error.text() and page.model.typing_text(1) == "x"
+    press(qtbot, Qt.Key.Key_Escape)
+    save_keys(qtbot, page)
     assert ballots.get_ballot(db, evaluation, "X200").marks == {"区委办公室": "95.5"}
 
 
 def test_duplicate_serial_refused(qtbot, db, monkeypatch):
-    evaluation = create_demo(db)[-1]
+    evaluation = roomy_demo(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
     start_ballot(qtbot, page, "1", "A001")  # in the demo already
     assert "“A001”已录入过" in page.error.text()
@@ -188,7 +219,7 @@ def test_duplicate_serial_refused(qtbot, db, monkeypatch):
     type_keys(qtbot, "X300")
     press(qtbot, Qt.Key.Key_Return)
     type_keys(qtbot, "90")
-    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_keys(qtbot, page)
     assert warnings and "票号:“X300”已录入过" in warnings[0]
     assert page.model.marks_by_name() == {"区委办公室": "90"}  # nothing lost
     assert ballots.get_ballot(db, evaluation, "X300").marks == {}
@@ -198,34 +229,35 @@ def test_live_validity_excellent_quota_and_identical(qtbot, db):
     evaluation = grade_evaluation(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
     start_ballot(qtbot, page, "1", "L001")
-    assert "空白票" in page.validity.text()
+    assert "空白票" in page.summary.text()
     type_keys(qtbot, "111")
-    assert "优秀 3(上限 3)" in page.validity.text() and "有效" in page.validity.text()
+    assert "优秀 3(上限 3)" in page.summary.text() and "· 有效" in page.summary.text()
     type_keys(qtbot, "1")
-    assert "优秀 4 > 上限 3,本票将作废" in page.validity.text()
-    demo = create_demo(db)[-1]
+    assert "本票将作废:优秀 4 个,超过上限 3 个" in page.summary.text()
+    assert page.summary.kind == "void"
+    demo = roomy_demo(db)
     page.close()
     page2 = open_page(qtbot, db, CLERK_A, demo)
     start_ballot(qtbot, page2, "1", "X400")
     type_keys(qtbot, "90\r90\r")
-    assert "全部相同,本票将作废" in page2.validity.text()
+    assert "本票将作废:全同分" in page2.summary.text()
     type_keys(qtbot, "91\r")
-    assert "本票有效" in page2.validity.text()
+    assert page2.summary.text().endswith("· 有效")
 
 
 def test_edit_and_void_with_reason(qtbot, db, monkeypatch):
-    evaluation = create_demo(db)[-1]
+    evaluation = roomy_demo(db)
     page = open_page(qtbot, db, CLERK_A, evaluation)
     start_ballot(qtbot, page, "1", "X500")
     type_keys(qtbot, "90\r91\r")
-    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_keys(qtbot, page)
     monkeypatch.setattr(BallotLookupDialog, "get_serial", staticmethod(lambda *a, **k: "X500"))
     reasons = iter(["按原票更正", "字迹无法辨认"])
     monkeypatch.setattr(ReasonDialog, "get_reason", staticmethod(lambda *a, **k: next(reasons)))
     press(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert "正在修改" in page.banner.text() and page.model.mark(1) == "91"
     type_keys(qtbot, "80\r")
-    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_keys(qtbot, page)
     info = ballots.get_ballot(db, evaluation, "X500")
     assert info.marks == {"区委办公室": "80", "区纪委监委": "91"}
     audit = list_audit(db, SYSTEM, evaluation, text="X500")
@@ -249,7 +281,7 @@ def test_double_entry_hides_pending_and_confirms(qtbot, db, monkeypatch):
     assert page.model.marks_by_name() == {}  # the first entry is never shown
     start_ballot(qtbot, page, "1", "D001")
     type_keys(qtbot, "12")
-    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_keys(qtbot, page)
     assert ballots.get_ballot(db, evaluation, "D001").status == "confirmed"
     assert page.side.recent_model.rows()[0].status_label == "已确认"
     assert page.side.progress_model.rows() == entry_progress(db, CLERK_B, evaluation)

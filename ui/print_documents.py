@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from evalapp.domain import STATUS_FINAL
 from evalapp.reports.ballots_pdf import BallotOptions, serials, write_ballots
 from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
 from evalapp.reports.lists_pdf import ListOptions, write_lists
 from evalapp.reports.notice_pdf import NoticeOptions, write_notice
 from evalapp.services.context import Actor
 from evalapp.services.presentation import feedback_times, list_times
-from evalapp.services.evaluations import list_evaluations
+from evalapp.services.evaluations import is_final
 from evalapp.services.results import compute_results
 
 NOTICE, COMMEND, ADMONISH, FEEDBACK, BALLOTS = "notice", "commend", "admonish", "feedback", \
@@ -60,10 +59,6 @@ class MadeDocument:
     final: bool
     digest: str
     evaluation: str
-
-
-def is_final(db, evaluation_id: int) -> bool:
-    return any(e.id == evaluation_id and e.status == STATUS_FINAL for e in list_evaluations(db))
 
 
 def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec) -> MadeDocument:

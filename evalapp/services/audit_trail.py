@@ -13,6 +13,7 @@ from evalapp.db import models as m
 from evalapp.db.engine import Database
 
 ENTERED = {"录入选票", "第一次录入"}
+WITHDRAWN = "撤回选票"  # ballots.WITHDRAW_ACTION
 REASON_SUFFIX = re.compile(r"((原因|说明):.*)$", re.DOTALL)
 
 
@@ -29,6 +30,7 @@ class Trail:
     ballots: dict[str, TrailBallot] = field(default_factory=dict)
     imported: int = 0
     imported_edited: int = 0  # imported ballots that were later edited (now in ``ballots``)
+    imported_withdrawn: int = 0  # imported ballots withdrawn (撤回) since
     # Fingerprints of the imported ballots (serial, marks, void reason), and void changes
     # made in the app to imported ballots since: serial → (void at import, void now).
     imported_prints: set[str] = field(default_factory=set)
@@ -100,6 +102,9 @@ def _apply(trail: Trail, action: str, target: str, old: dict, new: dict) -> None
         for item in new.get("录入") or []:
             trail.ballots[item["票号"]] = TrailBallot(dict(item.get("评分") or {}),
                                                     item.get("作废原因"))
+    elif action == WITHDRAWN:  # the ballot is gone on purpose; its content is in ``old``
+        if trail.ballots.pop(old.get("票号") or _serial(target), None) is None:
+            trail.imported_withdrawn += 1
     elif action == "修改部门":
         _rename(trail, old, new)
 
@@ -183,7 +188,7 @@ def trail_problems(db: Database, evaluation_id: int) -> list[str]:
     # Ballots typed in the app (entered_by set) must all be in the trail: list those first.
     untracked = sorted(set(stored) - set(trail.ballots),
                        key=lambda serial: (not stored[serial].entered_by, serial))
-    expected = max(trail.imported - trail.imported_edited, 0)
+    expected = max(trail.imported - trail.imported_edited - trail.imported_withdrawn, 0)
     if len(untracked) > expected:
         shown = "、".join(untracked[:10]) + ("…" if len(untracked) > 10 else "")
         problems.append(f"有 {len(untracked) - expected} 张选票没有录入记录(导入 "

@@ -13,13 +13,13 @@ from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
+from evalapp.services.audit_trail import WITHDRAWN as WITHDRAW_ACTION
 from evalapp.services.context import (
     ENTER, MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
 from evalapp.services.store import settings_of
 
 
-WITHDRAW_ACTION = "撤回选票"
 STATUS_LABELS = {"confirmed": "已确认", "pending": "待第二次录入", "conflict": "待核对",
                  "reentry": "退回重录"}
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import (
-    GRADE_MODE, SCORE_MODE, STATUS_LABELS, DomainError,
+    GRADE_MODE, SCORE_MODE, STATUS_FINAL, STATUS_LABELS, DomainError,
     EvaluationData, Settings,
 )
 from evalapp.services.context import (
@@ -44,6 +44,13 @@ def list_evaluations(db: Database) -> list[EvaluationInfo]:
         return [EvaluationInfo(e.id, e.name, e.year, e.status, dept_counts.get(e.id, 0),
                                ballot_counts.get(e.id, 0))
                 for e in s.scalars(select(m.Evaluation).order_by(m.Evaluation.id))]
+
+
+def is_final(db: Database, evaluation_id: int) -> bool:
+    """Whether the evaluation is finalised (定稿): the one place that answers it."""
+    with db.session() as s:
+        status = s.scalar(select(m.Evaluation.status).where(m.Evaluation.id == evaluation_id))
+    return status == STATUS_FINAL
 
 
 def latest_evaluation_id(db: Database) -> int:

@@ -11,6 +11,9 @@ from ui.models.base_table_model import CENTER, LEFT, RIGHT, ROW_ROLE, SORT_ROLE,
 COL_ORDER, COL_NAME, COL_SHORT, COL_MARK = range(4)
 HEADERS = ["序号", "部门名称", "简称", "评分"]
 TYPING_FILL = QColor("#FFF3B0")  # the value being typed (also shown with a trailing "_")
+ERROR_FILL = QColor("#F4B6B6")  # typed text that is not a mark (also shown with "✗")
+ERROR_TEXT = QColor("#8B0000")
+FLASH_FILL = QColor("#FFD27F")  # a key that did nothing on this row
 OWN_FILL = QColor("#E8E8E8")  # the ballot's own department (recusal)
 
 
@@ -24,6 +27,8 @@ class EntryTableModel(RowsTableModel):
         super().__init__(parent)
         self._marks: list[str | None] = []
         self._typing: tuple[int, str] | None = None
+        self._typing_error = False
+        self._flash: int | None = None
         self._own: int | None = None
         self._current = -1
         self._numeric = True
@@ -64,20 +69,37 @@ class EntryTableModel(RowsTableModel):
     def set_mark(self, row: int, text: str | None) -> None:
         self._marks[row] = text
         if self._typing and self._typing[0] == row:
-            self._typing = None
+            self._typing, self._typing_error = None, False
         self._cell_changed(row)
         self.marks_changed.emit()
+
+    def typing_error(self, row: int) -> bool:
+        """Whether the text being typed in this row is shown as not a mark."""
+        return self._typing_error and self.typing_text(row) is not None
+
+    def set_typing_error(self, row: int, error: bool) -> None:
+        self._typing_error = error
+        self._cell_changed(row)
+
+    def flash(self, row: int, on: bool = True) -> None:
+        """Flash a row's mark cell briefly (a key that did nothing there)."""
+        if not 0 <= row < len(self._rows):
+            return
+        self._flash = row if on else None
+        self._cell_changed(row)
 
     def set_typing(self, row: int, text: str | None) -> None:
         """Show (or stop showing, with None) a value being typed in a row."""
         old = self._typing
         self._typing = None if text is None else (row, text)
+        if text is None:
+            self._typing_error = False
         if old and old[0] != row:
             self._cell_changed(old[0])
         self._cell_changed(row)
 
     def load_marks(self, marks: dict[str, str]) -> None:
-        self._typing = None
+        self._typing, self._typing_error = None, False
         self._marks = [marks.get(d.name) for d in self._rows]
         if self._rows:
             self.dataChanged.emit(self.index(0, COL_MARK), self.index(len(self._rows) - 1,
@@ -112,7 +134,7 @@ class EntryTableModel(RowsTableModel):
             return d.short_name
         typing = self.typing_text(row)
         if typing is not None:
-            return typing + "_"
+            return ("✗ " + typing) if self._typing_error else typing + "_"
         return self._marks[row] or ""
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -125,13 +147,20 @@ class EntryTableModel(RowsTableModel):
             return self._rows[row].order if column != COL_MARK else (self._marks[row] or "")
         if role == ROW_ROLE:
             return self._rows[row]
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_MARK \
+                and self.typing_error(row):
+            return QBrush(ERROR_TEXT)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == COL_ORDER or (column == COL_MARK and self._numeric):
                 return RIGHT
             return CENTER if column == COL_MARK else LEFT
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column == COL_MARK and self.typing_error(row):
+                return QBrush(ERROR_FILL)
             if column == COL_MARK and self.typing_text(row) is not None:
                 return QBrush(TYPING_FILL)
+            if column == COL_MARK and row == self._flash:
+                return QBrush(FLASH_FILL)
             if row == self._own:
                 return QBrush(OWN_FILL)
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMessageBox,
     QSplitter,
@@ -11,19 +12,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evalapp.ballot_rules import MarkRules
 from evalapp.domain import DomainError
 from evalapp.services import ballots
-from evalapp.services.stations import new_entry_uid, save_ballot
 from evalapp.services.context import ENTER, MANAGE
-from evalapp.services.evaluations import get_data
+from evalapp.services.evaluations import get_data, is_final
 from evalapp.services.progress import (
-    MarkRules,
     RecentBallot,
     SerialState,
     entry_progress,
     known_serials,
     recent_ballots,
 )
+from evalapp.services.stations import new_entry_uid, save_ballot
 from ui.dialogs.ballot_lookup_dialog import BallotLookupDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.pages.base import Page
@@ -32,10 +33,14 @@ from ui.widgets.entry_drafts import DraftKeeper
 from ui.widgets.entry_grid import EntryGrid
 from ui.widgets.entry_header import EntryHeader, next_serial
 from ui.widgets.entry_rules import (
-    EDIT_REASONS, ask_void_or_restore, refusal_to_open, serial_problem,
+    EDIT_REASONS,
+    WITHDRAW_REASONS,
+    ask_void_or_restore,
+    refusal_to_open,
+    serial_problem,
 )
 from ui.widgets.entry_side_panel import EntrySidePanel, counted
-from ui.widgets.entry_validity import ValidityLine
+from ui.widgets.entry_validity import OK, BallotSummary
 
 IDLE_REFRESH_MS = 3000
 
@@ -54,8 +59,11 @@ class EntryPage(Page):
         self.grid = EntryGrid()
         self.model = self.grid.entry_model
         self.side = EntrySidePanel()
-        self.validity = ValidityLine()
+        self.summary = BallotSummary()
         self.banner, self.legend, self.error, self.status = (QLabel() for _ in range(4))
+        self.final_banner = QLabel()
+        self._final = False
+        self._last_new = ""  # the serial of the last new ballot saved here
         self._settings = None
         self._structure = None
         self._rules: MarkRules | None = None
@@ -75,6 +83,13 @@ class EntryPage(Page):
     def _build(self) -> None:
         self.banner.setStyleSheet("background:#FFF3B0; color:#000; padding:4px; font-weight:bold")
         self.banner.hide()
+        self.final_banner.setStyleSheet("background:#FFE0E0; color:#7A0000; padding:6px;"
+                                        "font-weight:bold; border:1px solid #B00000")
+        self.final_banner.setWordWrap(True)
+        self.final_banner.setText("本考评已定稿,此页只读:选票不能再录入、修改或作废。如确需修改,"
+                                  "请管理员在“定稿与备份”页点“解锁”(需输入密码,解锁记入操作日志),"
+                                  "修改后重新定稿。")
+        self.final_banner.hide()
         self.error.setStyleSheet("color:#B00000; font-weight:bold")
         self.error.setWordWrap(True)
         self.legend.setWordWrap(True)
@@ -85,9 +100,11 @@ class EntryPage(Page):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        for widget, stretch in ((self.header, 0), (self.banner, 0), (self.legend, 0),
-                                (self.validity, 0), (self.error, 0), (self.grid, 1),
-                                (self._buttons(), 0), (self.status, 0)):
+        self.error.setMinimumHeight(self.error.fontMetrics().height() * 2 + 4)
+        self.status.setMinimumHeight(self.status.fontMetrics().height() + 8)
+        for widget, stretch in ((self.final_banner, 0), (self.header, 0), (self.banner, 0),
+                                (self.legend, 0), (self.summary, 0), (self.error, 0),
+                                (self.grid, 1), (self._buttons(), 0), (self.status, 0)):
             column.addWidget(widget, stretch)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -104,17 +121,24 @@ class EntryPage(Page):
 
     def _buttons(self) -> QWidget:
         page_shortcut(self, "Alt+L", self.side.focus_recent)
-        return action_bar(self, (
-            ("保存", "Ctrl+S", self.save), ("新选票", "Ctrl+N", self.new_ballot),
-            ("打开已录选票", "Ctrl+O", self.open_ballot), ("作废选票", "Ctrl+D", self.void_ballot),
-            ("刷新进度", "F5", self.refresh_side)))
+        actions = [("保存", "Ctrl+S", self.request_save), ("新选票", "Ctrl+N", self.new_ballot),
+                   ("打开已录选票", "Ctrl+O", self.open_ballot),
+                   ("作废选票", "Ctrl+D", self.void_ballot)]
+        if self.ctx.may(MANAGE):
+            actions.append(("撤回选票", "Ctrl+Shift+W", self.withdraw_ballot))
+        self.actions_box = action_bar(self, actions + [("刷新进度", "F5", self.refresh_side)])
+        return self.actions_box
 
     def _connect(self) -> None:
         self.header.serial_entered.connect(self._serial_entered)
         self.header.own_entered.connect(self._own_entered)
         self.header.group_changed.connect(lambda: self.model.set_own_department(None))
         self.grid.refused.connect(self._show_refusal)
-        self.grid.finished.connect(self.save)
+        self.grid.finished.connect(self._last_look)
+        self.summary.save_requested.connect(self.save)
+        self.summary.back_requested.connect(self._back_to_grid)
+        self.summary.stray_key.connect(lambda: self._show_refusal(
+            "本票尚未保存:看过小结后按 Enter 保存,或按 Esc 返回修改", beep=True))
         self.grid.leave_up.connect(self._back_to_header)
         self.model.marks_changed.connect(self._marks_changed)
         self.side.open_requested.connect(self._open_serial)
@@ -132,6 +156,7 @@ class EntryPage(Page):
         data = self.call(get_data, self.ctx.db, self.ctx.evaluation_id)
         if data is None:
             return
+        self._set_final(is_final(self.ctx.db, self.ctx.evaluation_id))
         self._settings = data.settings
         self._rules = MarkRules(data.settings, len(data.departments))
         structure = (data.settings, tuple(data.departments), tuple(data.groups))
@@ -190,10 +215,20 @@ class EntryPage(Page):
         if self._editing is None:
             self.drafts.touched()
         if self._rules is not None:
-            self.validity.show_marks(self._rules, self.model.marks())
+            self.summary.show_marks(self._rules, self.model.marks(),
+                                    [d.order for d in self.model.departments()])
 
-    def _show_refusal(self, reason: str) -> None:
+    def _set_final(self, final: bool) -> None:
+        """After 定稿 the page is visibly read-only (and says how to unlock)."""
+        self._final = final
+        self.final_banner.setVisible(final)
+        for widget in (self.header, self.grid, self.summary, self.actions_box):
+            widget.setEnabled(not final)
+
+    def _show_refusal(self, reason: str, beep: bool = False) -> None:
         self._idle.start()
+        if beep:
+            QApplication.beep()
         self.error.setText(f"⚠ {reason}" if reason else "")
 
     def _serial_problem(self, serial: str) -> str | None:
@@ -225,6 +260,16 @@ class EntryPage(Page):
         self.model.set_own_department(self.header.own_department())
         self.grid.start()
 
+    def _last_look(self) -> None:
+        """The last row is done: focus the summary line; Enter there saves."""
+        self._show_refusal("")
+        self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _back_to_grid(self) -> None:
+        self._show_refusal("")
+        self.grid.go_to(self.grid.last_row())
+        self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _back_to_header(self) -> None:
         target = self.header.own if self.header.needs_own() else self.header.serial
         target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -246,8 +291,18 @@ class EntryPage(Page):
         return ballots.BallotInput(serial, self.header.group_name(), self.model.marks_by_name(),
                                    self.header.own_department())
 
+    def request_save(self) -> None:
+        """Ctrl+S: from the summary line it saves; elsewhere it first shows the last look."""
+        if self.summary.hasFocus():
+            self.save()
+        elif self.grid.commit_typing():
+            self._last_look()
+
     def save(self) -> None:
-        """Enter on the last row or Ctrl+S: save the ballot (a correction asks for a reason)."""
+        """Enter on the summary line: save the ballot (a correction asks for a reason)."""
+        if self._final:
+            self._show_refusal("本考评已定稿,不能保存选票;如确需修改,请管理员先解锁", beep=True)
+            return
         entry = self._entry()
         if entry is None:
             return
@@ -272,7 +327,8 @@ class EntryPage(Page):
         self.side.recent_model.add(RecentBallot(info.serial, info.group, info.updated_at,
                                                 info.status, bool(info.void_reason)))
         self._serials[info.serial] = SerialState(info.status, True)
-        self._done(f"已保存 票号 {info.serial}({info.status_label})", next_serial(info.serial))
+        self._last_new = info.serial
+        self._done(*self._saved_words("已保存", info), self._free_serial_after(info.serial))
 
     def _save_edit(self, entry: ballots.BallotInput) -> None:
         original = self._editing
@@ -285,7 +341,7 @@ class EntryPage(Page):
                          self.ctx.evaluation_id, original.id, entry, reason)
         if info is not None:
             self.refresh_side()
-            self._done(f"已修改 票号 {info.serial}", self._suggested_serial())
+            self._done(*self._saved_words("已修改", info), self._suggested_serial())
 
     def _try(self, action, *args):
         """Call a service; on a DomainError show it (dialog and error line) and keep the grid."""
@@ -298,9 +354,20 @@ class EntryPage(Page):
                 self.header.focus_serial()
             return None
 
-    def _done(self, message: str, serial: str) -> None:
+    def _saved_words(self, verb: str, info: ballots.BallotInfo) -> tuple[str, str]:
+        """(message, kind) after a save: a ballot the rules void is saved but never shown as
+        a success (amber, with the reason); one waiting for its second entry is neutral."""
+        head = f"{verb} 票号 {info.serial}"
+        if info.status != "confirmed":
+            return f"{head} · {info.status_label}", "pending"
+        reason = self._rules.invalid_reason(info.marks.values(), info.void_reason)
+        if reason:
+            return f"{head} · 无效:{reason}", "void"
+        return f"{head} · 有效", OK
+
+    def _done(self, message: str, kind: str, serial: str) -> None:
         self.drafts.discard()
-        self.status.setText(f"✓ {message}")
+        self._set_status(message, kind)
         self.ctx.saved.emit(message)
         self._emitting = True
         try:
@@ -309,9 +376,27 @@ class EntryPage(Page):
             self._emitting = False
         self._start_blank(serial)
 
+    def _set_status(self, message: str, kind: str) -> None:
+        styles = {OK: ("✓ ", "color:#0B5D1E"), "void": ("", "color:#000; background:#FFD27F"),
+                  "pending": ("", "color:#123F8C")}
+        mark, style = styles.get(kind, ("", "color:#000"))
+        self.status.setStyleSheet(style + "; padding:2px 6px; font-weight:bold")
+        self.status.setText(mark + message)
+
+    def _free_serial_after(self, serial: str) -> str:
+        """The next serial after this one that may be typed now (skips serials already in)."""
+        candidate = next_serial(serial)
+        for _ in range(10_000):
+            if not candidate or serial_problem(candidate, self._serials.get(candidate),
+                                               self._settings.double_entry) is None:
+                return candidate
+            candidate = next_serial(candidate)
+        return ""
+
     def _suggested_serial(self) -> str:
         recent = self.side.recent_model.rows()
-        return next_serial(recent[0].serial) if recent else ""
+        last = self._last_new or (recent[0].serial if recent else "")
+        return self._free_serial_after(last) if last else ""
 
     def _start_blank(self, serial: str) -> None:
         self._editing = None
@@ -395,5 +480,23 @@ class EntryPage(Page):
                          self.ctx.evaluation_id, info.id, reason)
         if done is not None:
             self.refresh_side()
-            self._done(message, self._suggested_serial())
+            self._done(message, "void" if reason else OK, self._suggested_serial())
+
+    def withdraw_ballot(self) -> None:
+        """Ctrl+Shift+W (administrators): withdraw a ballot that has no paper behind it."""
+        info = self._editing or self._find("撤回选票")
+        if info is None:
+            return
+        reason = ReasonDialog.get_reason(
+            self, "撤回选票", f"撤回选票 票号 {info.serial}({info.group})。撤回用于没有对应纸质选票"
+            "的记录(重复录入、录错评委类别、未发出的票号):撤回后这张票不计入收回、有效或无效,"
+            "其全部内容保留在操作日志中,票号可以重新录入。请填写撤回原因:", WITHDRAW_REASONS)
+        if reason is None:
+            return
+        done = self.call(ballots.withdraw_ballot, self.ctx.db, self.ctx.actor,
+                         self.ctx.evaluation_id, info.id, reason)
+        if done is not None:
+            self._serials.pop(done.serial, None)
+            self.refresh_side()
+            self._done(f"已撤回 票号 {done.serial}(原因:{reason})", "void", done.serial)
 

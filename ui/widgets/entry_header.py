@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from evalapp.domain import Department, Group
 
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+SERIAL_TYPED = r"[0-9A-Za-z_./\-]{0,50}"
 
 
 def next_serial(serial: str) -> str:
@@ -40,6 +42,10 @@ class EntryHeader(QWidget):
         self.group.currentIndexChanged.connect(self._group_changed)
         self.serial = QLineEdit()
         self.serial.setPlaceholderText("例如 A001")
+        # A typed serial holds 票号 characters only (letters, digits, - _ . /): a mark or a
+        # Chinese word typed here by mistake is refused at the key, not saved as a serial.
+        self.serial.setValidator(QRegularExpressionValidator(QRegularExpression(SERIAL_TYPED),
+                                                             self.serial))
         self.serial.setMaxLength(50)
         self.serial.setMinimumWidth(110)
         self.serial.setToolTip("票号(Alt+N),按 Enter 开始录入评分")

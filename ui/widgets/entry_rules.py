@@ -8,6 +8,7 @@ from evalapp.services.progress import CONFIRMED, CONFLICT, SerialState
 
 VOID_REASONS = ["字迹无法辨认", "填写不规范", "非本次考评选票", "重复投票"]
 EDIT_REASONS = ["录入错误,按原票更正", "票号录错"]
+WITHDRAW_REASONS = ["同一张选票重复录入", "录入到了错误的评委类别", "票号未发出(没有这张纸质选票)"]
 
 
 def serial_problem(serial: str, known: SerialState | None, double_entry: bool) -> str | None:

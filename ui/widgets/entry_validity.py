@@ -1,36 +1,49 @@
-"""The live validity line of the ballot being typed (the same rules as the tally)."""
+"""The summary line of the ballot being typed: filled, blanks, excellent count and verdict.
+
+It is also the last look before a ballot is stored: Enter on the last row of the grid puts
+the keyboard focus here (the line is framed and says so), and Enter again saves. Esc, ↑ or
+Backspace go back to the grid. The verdict comes from evalapp.ballot_rules, the tally's rule.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
-from evalapp.domain import SCORE_MODE
-from evalapp.services.progress import MarkRules
+from evalapp.ballot_rules import MarkRules
 
-STYLES = {"ok": "color:#0B5D1E", "warn": "color:#B00000", "blank": "color:#444444"}
-
-
-def validity_text(rules: MarkRules, marks: list[str | None]) -> tuple[str, str]:
-    """(kind, sentence): kind is ok / warn / blank; the sentence never relies on colour."""
-    facts = [rules.facts(t) for t in marks if t]
-    points = [p for p, _ in facts if p is not None]
-    counts = f"已填 {len(facts)}/{len(marks)}"
-    limit = rules.limit
-    excellent = sum(1 for _, e in facts if e)
-    if limit is not None:
-        counts += f" · 优秀 {excellent}(上限 {limit})"
-    if not points:
-        return "blank", f"{counts} · 空白票(保存后计为无效票)"
-    if limit is not None and excellent > limit:
-        return "warn", f"{counts} · ⚠ 优秀 {excellent} > 上限 {limit},本票将作废"
-    s = rules.settings
-    if s.mode == SCORE_MODE and s.void_identical and len(points) >= 2 and len(set(points)) == 1:
-        return "warn", f"{counts} · ⚠ 全部相同,本票将作废"
-    return "ok", f"{counts} · ✓ 本票有效"
+OK, VOID, EMPTY = "ok", "void", "empty"
+COLOURS = {OK: "#0B5D1E", VOID: "#8A4B00", EMPTY: "#444444"}
+BACKGROUNDS = {OK: "#E6F4EA", VOID: "#FFE9C7", EMPTY: "#F2F2F2"}
+MAX_BLANKS_SHOWN = 12
 
 
-class ValidityLine(QLabel):
-    """A large line under the fields: marks filled, excellent count and the verdict."""
+def summary_text(rules: MarkRules, marks: list[str | None], orders: list[int]) -> tuple[str, str]:
+    """(kind, sentence) of a ballot given as one mark (or None) per row in ballot order;
+    ``orders`` are the rows' 序号. The sentence never relies on colour."""
+    facts = rules.ballot_facts(marks)
+    parts = [f"已填 {facts.filled}/{len(marks)}"]
+    if facts.blanks and facts.filled:
+        shown = "、".join(str(orders[i]) for i in facts.blanks[:MAX_BLANKS_SHOWN])
+        more = f" 等 {len(facts.blanks)} 个" if len(facts.blanks) > MAX_BLANKS_SHOWN else ""
+        parts.append(f"空白:序号 {shown}{more}")
+    if rules.limit is not None:
+        parts.append(f"优秀 {facts.excellent}(上限 {rules.limit})")
+    if facts.reason is None:
+        parts.append("有效")
+        return OK, " · ".join(parts)
+    kind = EMPTY if not facts.filled else VOID
+    parts.append(f"本票将作废:{facts.reason}")
+    return kind, " · ".join(parts)
+
+
+class BallotSummary(QLabel):
+    """One line under the fields; focused at the end of a ballot for the last look."""
+
+    save_requested = Signal()
+    back_requested = Signal()
+    stray_key = Signal()  # a key that means nothing here (the ballot is not saved yet)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -38,11 +51,44 @@ class ValidityLine(QLabel):
         font.setPointSize(14)
         font.setBold(True)
         self.setFont(font)
-        self.kind = "blank"
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(self.fontMetrics().height() * 2 + 16)
+        self.setAccessibleName("本票小结")
+        self.kind = EMPTY
+        self._line = ""
+        self._paint()
 
-    def show_marks(self, rules: MarkRules, marks: list[str | None]) -> None:
-        kind, text = validity_text(rules, marks)
-        if kind != self.kind:
-            self.setStyleSheet(STYLES[kind])
-            self.kind = kind
-        self.setText(text)
+    def show_marks(self, rules: MarkRules, marks: list[str | None], orders: list[int]) -> None:
+        self.kind, self._line = summary_text(rules, marks, orders)
+        self._paint()
+
+    def _paint(self) -> None:
+        focused = self.hasFocus()
+        border = "3px solid #123F8C" if focused else "1px solid #BBBBBB"
+        self.setStyleSheet(f"color:{COLOURS[self.kind]}; background:{BACKGROUNDS[self.kind]};"
+                           f"border:{border}; padding:4px 8px")
+        hint = "  —  按 Enter 保存本票;Esc 返回修改" if focused else ""
+        self.setText(self._line + hint)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self._paint()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self._paint()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            event.ignore()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.save_requested.emit()
+        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_Up, Qt.Key.Key_Backspace):
+            self.back_requested.emit()
+        elif event.text().strip() or key == Qt.Key.Key_Space:
+            self.stray_key.emit()  # typing on: the clerk has not seen that nothing is saved
+        else:
+            event.ignore()

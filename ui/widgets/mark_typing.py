@@ -82,22 +82,19 @@ class ScoreTyper:
 
 
 class GradeKeys:
-    """等次制: digit d picks the d-th grade (best first); 0 or Space leaves the mark blank."""
+    """等次制: digit d picks the d-th grade (best first); a blank is Space, never a digit."""
 
     def __init__(self, settings: Settings):
         self.names = [g.name for g in settings.grades][:9]
 
-    def grade(self, digit: int) -> str | None:
-        """The grade of a digit key; None for 0 (blank). Raises DomainError when unused."""
-        if digit == 0:
-            return None
+    def grade(self, digit: int) -> str:
+        """The grade of a digit key. Raises DomainError when no grade has that key."""
         if 1 <= digit <= len(self.names):
             return self.names[digit - 1]
         raise DomainError(f"按键 {digit} 没有对应的等次;{self.legend()}")
 
     def legend(self) -> str:
-        keys = "  ".join(f"{i} {name}" for i, name in enumerate(self.names, start=1))
-        return f"{keys}  0/空格 空白"
+        return "  ".join(f"{i} {name}" for i, name in enumerate(self.names, start=1))
 
 
 def is_grade_mode(settings: Settings) -> bool:
