@@ -273,3 +273,126 @@ def test_void_by_rules_is_amber_not_a_success(qtbot, db, no_dialogs):
     key(qtbot, RET)
     assert "无效:全同分" in page.status.text() and "✓" not in page.status.text()
     assert stored(db, score_id)["A900"][2] == {d.name: "90" for d in data.departments}
+
+
+def test_withdraw_frees_the_serial_and_stays_in_the_trail(qtbot, db, no_dialogs, monkeypatch):
+    """A ballot typed into the wrong group is withdrawn by an administrator: it counts
+    nowhere, its serial can be typed again, the audit trail keeps it and verify passes."""
+    from evalapp.services.audit_log import list_audit
+    from evalapp.services.context import ADMIN
+    from evalapp.services.progress import entry_progress
+    from evalapp.services.verify import verify
+    from ui.dialogs.ballot_lookup_dialog import BallotLookupDialog
+    from ui.dialogs.reason_dialog import ReasonDialog
+
+    score_id, data = score_evaluation(db)
+    [paper] = papers_from(data, 1)
+    wrong = replace(paper, group_digit="2", group=data.groups[1].name)
+    admin = Actor("王主任", ADMIN)
+    page = open_page(qtbot, db, admin, score_id)
+    start(qtbot, page, wrong)
+    for mark in wrong.marks:
+        type_mark(qtbot, False, mark, [])
+    key(qtbot, RET)
+    assert stored(db, score_id)[paper.serial][0] == wrong.group
+    monkeypatch.setattr(BallotLookupDialog, "get_serial",
+                        staticmethod(lambda *a, **k: paper.serial))
+    monkeypatch.setattr(ReasonDialog, "get_reason",
+                        staticmethod(lambda *a, **k: "录入到了错误的评委类别"))
+    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+          | Qt.KeyboardModifier.ShiftModifier)
+    assert stored(db, score_id) == {} and "已撤回 票号 " + paper.serial in page.status.text()
+    assert sum(p.entered for p in entry_progress(db, admin, score_id)) == 0
+    start(qtbot, page, paper)  # the same serial, now in the right group
+    for mark in paper.marks:
+        type_mark(qtbot, False, mark, [])
+    key(qtbot, RET)
+    assert stored(db, score_id) == {paper.serial: paper_record(paper, data.departments)}
+    rows = list_audit(db, SYSTEM, score_id, text=paper.serial)
+    assert any(r.action == "撤回选票" and wrong.group in (r.old or "") for r in rows)
+    report = verify(db, score_id)
+    assert report.ok, report.lines
+
+
+def test_clerks_cannot_withdraw(db):
+    from evalapp.domain import DomainError
+    score_id, _data = score_evaluation(db)
+    info = ballots.add_ballot(db, CLERK_A, score_id,
+                              ballots.BallotInput("A001", "四大班子领导", {"区委办公室": "90"}))
+    with pytest.raises(DomainError):
+        ballots.withdraw_ballot(db, CLERK_A, score_id, info.id, "重复录入")
+    assert "A001" in stored(db, score_id)
+
+
+def test_after_finalisation_the_page_is_read_only_and_says_how_to_unlock(qtbot, db, no_dialogs):
+    from evalapp.services.context import ADMIN
+    from evalapp.services.finalise import finalise
+    from evalapp.services.roster import save_groups
+
+    score_id, data = score_evaluation(db)
+    save_groups(db, SYSTEM, score_id, [replace(g, expected=None) for g in data.groups])
+    ballots.add_ballot(db, CLERK_A, score_id, ballots.BallotInput(
+        "A001", data.groups[0].name, {d.name: str(60 + d.order % 40) for d in data.departments}))
+    finalise(db, Actor("王主任", ADMIN), score_id, backup=False)
+    from ui.context import AppContext
+    from ui.pages.entry_page import EntryPage
+    page = EntryPage(AppContext(db, CLERK_A, score_id))
+    qtbot.addWidget(page)
+    page.show()
+    assert page.final_banner.isVisible() and "解锁" in page.final_banner.text()
+    assert not page.grid.isEnabled() and not page.header.isEnabled()
+
+
+def test_suggested_serial_skips_serials_already_entered(qtbot, db, no_dialogs):
+    score_id, data = score_evaluation(db)
+    papers = papers_from(data, 6)
+    same_group = [p for p in papers if p.group == papers[0].group]
+    first = same_group[0]
+    for serial in ("A002", "A003"):  # another station typed these already
+        ballots.add_ballot(db, Actor("李四", CLERK), score_id,
+                           ballots.BallotInput(serial, first.group, {"区委办公室": "90"}))
+    page = open_page(qtbot, db, CLERK_A, score_id)
+    page.refresh_side()
+    start(qtbot, page, replace(first, serial="A001"))
+    for mark in first.marks:
+        type_mark(qtbot, False, mark, [])
+    key(qtbot, RET)
+    assert page.header.serial_text() == "A004"
+
+
+def test_set_up_pages_are_read_only_after_finalisation(qtbot, db, no_dialogs):
+    """Settings, departments, evaluators and scores show the banner and refuse editing."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox
+
+    from evalapp.services.context import ADMIN
+    from evalapp.services.finalise import finalise, unlock
+    from evalapp.services.operators import create_operator
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.pages.registry import page_classes
+
+    score_id, data = score_evaluation(db)
+    from evalapp.services.roster import save_groups
+    save_groups(db, SYSTEM, score_id, [replace(g, expected=None) for g in data.groups])
+    ballots.add_ballot(db, CLERK_A, score_id, ballots.BallotInput(
+        "A001", data.groups[0].name, {d.name: str(60 + d.order % 40) for d in data.departments}))
+    admin = Actor("王主任", ADMIN)
+    create_operator(db, SYSTEM, "王主任", ADMIN, "secret1")
+    finalise(db, admin, score_id, backup=False)
+    window = MainWindow(AppContext(db, admin, score_id), page_classes())
+    qtbot.addWidget(window)
+    window.show()
+    locked = [p for p in window.pages if p.locks_when_final]
+    assert {p.title for p in locked} >= {"考评设置", "部门", "评委", "其他得分与加减分", "选票录入"}
+    for page in locked:
+        window.show_page(window.pages.index(page))
+        assert page.final_banner is not None and page.final_banner.isVisible(), page.title
+        editors = page.findChildren(QAbstractSpinBox) + [
+            b for b in page.findChildren(QAbstractButton)
+            if b.isVisible() and b.objectName() != "qt_tableview_cornerbutton"]
+        assert editors and not any(e.isEnabled() for e in editors), page.title
+    unlock(db, admin, score_id, "secret1", "更正一张选票")
+    settings = next(p for p in locked if p.title == "考评设置")
+    window.show_page(window.pages.index(settings))
+    assert not settings.final_banner.isVisible()
+    assert any(e.isEnabled() for e in settings.findChildren(QAbstractSpinBox))

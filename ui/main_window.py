@@ -178,29 +178,32 @@ class MainWindow(QMainWindow):
     def show_page(self, index: int) -> None:
         if 0 <= index < len(self.pages):
             self.stack.setCurrentIndex(index)
-            self.pages[index].refresh()
+            self.refresh()
 
     def current_page(self) -> Page | None:
         return self.stack.currentWidget()
 
     def refresh(self) -> None:
-        self.update_title()
+        final = self.update_title()
         page = self.current_page()
         if page is not None:
             page.refresh()
+            page.apply_final(final)
 
-    def update_title(self) -> None:
+    def update_title(self) -> bool:
+        """The title and status bar; returns whether the evaluation is finalised."""
         actor = f"{self.ctx.actor.name}({self.ctx.actor.role_label})"
         if self.ctx.evaluation_id is None:
             self.setWindowTitle(f"{APP_NAME} — {actor}")
             self.status_label.setText("")
-            return
+            return False
         info = next((e for e in list_evaluations(self.ctx.db)
                      if e.id == self.ctx.evaluation_id), None)
         final = info is not None and info.status == STATUS_FINAL
         name = info.name if info else get_settings(self.ctx.db, self.ctx.evaluation_id).name
         self.setWindowTitle(f"{name}({'定稿' if final else '初步'}) — {APP_NAME} — {actor}")
         self.status_label.setText("正式结果" if final else "初步结果(未定稿)")
+        return final
 
     # -- actions -------------------------------------------------------------------------
     def choose_evaluation(self) -> None:

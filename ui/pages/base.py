@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from evalapp.domain import DomainError
 from ui.context import AppContext
+
+
+FINAL_BANNER = ("本考评已定稿,此页只读。如确需修改,请管理员在“定稿与备份”页点“解锁”(需输入密码并"
+                "填写原因,记入操作日志),修改后重新定稿。")
+EDITORS = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QTextEdit, QPlainTextEdit)
 
 
 class Page(QWidget):
@@ -16,9 +32,42 @@ class Page(QWidget):
     permission: str | None = None  # None: every role may open it
     shortcut = ""  # e.g. "Ctrl+1", shown in the 页面 menu
 
+    locks_when_final = False  # set-up and entry pages: read-only after 定稿
+
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.final_banner: QLabel | None = None
+        self._locked: list[QWidget] = []
+        self._frozen_views: dict[QAbstractItemView, object] = {}
+
+    def apply_final(self, final: bool) -> None:
+        """After 定稿 a page that changes the evaluation is visibly read-only: a banner says
+        why and how to unlock, and its editors are disabled (the services refuse anyway)."""
+        if not self.locks_when_final:
+            return
+        if self.final_banner is None:
+            self.final_banner = QLabel(FINAL_BANNER)
+            self.final_banner.setWordWrap(True)
+            self.final_banner.setStyleSheet("background:#FFE0E0; color:#7A0000; padding:6px;"
+                                            "font-weight:bold; border:1px solid #B00000")
+            self.layout().insertWidget(0, self.final_banner)
+        self.final_banner.setVisible(final)
+        for widget in self._locked:
+            widget.setEnabled(True)
+        for view, triggers in self._frozen_views.items():
+            view.setEditTriggers(triggers)
+        self._locked, self._frozen_views = [], {}
+        if not final:
+            return
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, QAbstractItemView):
+                self._frozen_views[widget] = widget.editTriggers()
+                widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            elif isinstance(widget, EDITORS) and widget.isEnabled() \
+                    and not isinstance(widget.parent(), QAbstractItemView):
+                widget.setEnabled(False)
+                self._locked.append(widget)
 
     def refresh(self) -> None:
         """Reload what the page shows from the services (called when it is shown)."""

@@ -39,6 +39,7 @@ class DepartmentsPage(Page):
     """部门: the table of departments; each action is a keyboard shortcut and a button."""
 
     title = "部门"
+    locks_when_final = True
     permission = MANAGE
     shortcut = "Ctrl+2"
 

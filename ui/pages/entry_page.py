@@ -51,6 +51,7 @@ class EntryPage(Page):
 
     title = "选票录入"
     permission = ENTER
+    locks_when_final = True
     shortcut = "Ctrl+5"
 
     def __init__(self, ctx, parent=None):
@@ -61,7 +62,6 @@ class EntryPage(Page):
         self.side = EntrySidePanel()
         self.summary = BallotSummary()
         self.banner, self.legend, self.error, self.status = (QLabel() for _ in range(4))
-        self.final_banner = QLabel()
         self._final = False
         self._last_new = ""  # the serial of the last new ballot saved here
         self._settings = None
@@ -83,13 +83,6 @@ class EntryPage(Page):
     def _build(self) -> None:
         self.banner.setStyleSheet("background:#FFF3B0; color:#000; padding:4px; font-weight:bold")
         self.banner.hide()
-        self.final_banner.setStyleSheet("background:#FFE0E0; color:#7A0000; padding:6px;"
-                                        "font-weight:bold; border:1px solid #B00000")
-        self.final_banner.setWordWrap(True)
-        self.final_banner.setText("本考评已定稿,此页只读:选票不能再录入、修改或作废。如确需修改,"
-                                  "请管理员在“定稿与备份”页点“解锁”(需输入密码,解锁记入操作日志),"
-                                  "修改后重新定稿。")
-        self.final_banner.hide()
         self.error.setStyleSheet("color:#B00000; font-weight:bold")
         self.error.setWordWrap(True)
         self.legend.setWordWrap(True)
@@ -102,7 +95,7 @@ class EntryPage(Page):
         column.setContentsMargins(0, 0, 0, 0)
         self.error.setMinimumHeight(self.error.fontMetrics().height() * 2 + 4)
         self.status.setMinimumHeight(self.status.fontMetrics().height() + 8)
-        for widget, stretch in ((self.final_banner, 0), (self.header, 0), (self.banner, 0),
+        for widget, stretch in ((self.header, 0), (self.banner, 0),
                                 (self.legend, 0), (self.summary, 0), (self.error, 0),
                                 (self.grid, 1), (self._buttons(), 0), (self.status, 0)):
             column.addWidget(widget, stretch)
@@ -221,7 +214,7 @@ class EntryPage(Page):
     def _set_final(self, final: bool) -> None:
         """After 定稿 the page is visibly read-only (and says how to unlock)."""
         self._final = final
-        self.final_banner.setVisible(final)
+        self.apply_final(final)
         for widget in (self.header, self.grid, self.summary, self.actions_box):
             widget.setEnabled(not final)
 

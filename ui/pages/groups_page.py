@@ -34,6 +34,7 @@ class GroupsPage(Page):
     """Groups and roster of ``ctx.evaluation_id``; Save (Ctrl+S), undo the last save (Ctrl+Z)."""
 
     title = "评委"
+    locks_when_final = True
     permission = MANAGE
     shortcut = "Ctrl+3"
 

@@ -59,6 +59,7 @@ class ScoresPage(Page):
     """其他得分与加减分: edit a cell and press Enter to save it; Ctrl+N adds an item."""
 
     title = "其他得分与加减分"
+    locks_when_final = True
     permission = MANAGE
     shortcut = "Ctrl+4"
 

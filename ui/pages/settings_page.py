@@ -48,6 +48,7 @@ class SettingsPage(SettingsForm, Page):
     """The settings of ``ctx.evaluation_id``; Save (Ctrl+S) writes what changed."""
 
     title = "考评设置"
+    locks_when_final = True
     permission = MANAGE
     shortcut = "Ctrl+1"
 
