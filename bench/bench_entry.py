@@ -6,7 +6,10 @@ handling (QTest.keyClick plus the event processing and painting that follow it).
 
     .venv/bin/python bench/bench_entry.py [--ballots 300] [--mode grade|score|both]
 
-Targets (issue 3): grade mode 1 keystroke per mark; p99 handling < 16 ms.
+Targets: keystrokes per mark at the physical limit — grade mode 1 (the grade key), score
+mode the digits + 1 (Enter commits; nothing advances by itself) — plus, per ballot, the
+Enter that accepts the suggested serial and the Enter that saves after the last look;
+p99 handling < 16 ms with 300 ballots stored.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from evalapp.services.evaluations import import_evaluation  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.fonts import apply_ui_font  # noqa: E402
 from ui.pages.entry_page import EntryPage  # noqa: E402
-from ui.widgets.mark_typing import COMPLETE, ScoreTyper  # noqa: E402
+
 
 STORED_BALLOTS = 300
 GROUP = "群众代表"  # no recusal: serial → Enter → marks
@@ -60,6 +63,7 @@ def build(db, mode: str, rng: random.Random) -> int:
     """A 73-department evaluation (the demo's roster) with 300 stored ballots."""
     data = demo_evaluations()[-1]
     data.settings = replace(data.settings, mode=mode, name=f"录入基准({mode})")
+    data.groups = [replace(g, expected=None) for g in data.groups]  # room for 600 ballots
     names = [d.name for d in data.departments]
     pick = grade_mark if mode == "grade" else score_mark
     groups = [g.name for g in data.groups if not g.recusal]
@@ -69,15 +73,14 @@ def build(db, mode: str, rng: random.Random) -> int:
     return import_evaluation(db, SYSTEM, data)
 
 
-def keys_for(mode: str, mark: str | None, typer: ScoreTyper | None, grades: list[str],
-             last: bool) -> str:
-    """The keys a clerk presses for one mark (the cursor moves on by itself or on Enter)."""
+def keys_for(mode: str, mark: str | None, grades: list[str]) -> str:
+    """The keys a clerk presses for one mark: a grade key; a score's digits and Enter;
+    Space for a blank. After the last mark the cursor is on the summary line."""
     if mark is None:
         return " "
     if mode == "grade":
         return str(grades.index(mark) + 1)
-    complete = typer.state(mark) == COMPLETE
-    return mark if complete or last else mark + "\r"
+    return mark + "\r"
 
 
 class Typist:
@@ -107,11 +110,11 @@ def run(app: QApplication, mode: str, n_ballots: int) -> dict:
     typist = Typist(app)
     names = [d.name for d in page.model.departments()]
     grades = [g.name for g in page._settings.grades]
-    typer = ScoreTyper(page._settings) if mode == "score" else None
     page.header.set_group(GROUP)
     page.header.set_serial("")
     page.header.focus_serial()
     typed = {}
+    limit = 0  # the fewest keys that can type these marks
     for i in range(1, n_ballots + 1):
         serial = f"Z{i:04}"
         if page.header.serial_text() != serial:  # the page suggests the next serial itself
@@ -119,17 +122,18 @@ def run(app: QApplication, mode: str, n_ballots: int) -> dict:
                 typist.key(char, "serial")
         typist.key("\r", "serial")
         marks = {name: grade_mark(rng) if mode == "grade" else score_mark(rng) for name in names}
-        for j, name in enumerate(names):
-            for char in keys_for(mode, marks[name], typer, grades, j == len(names) - 1):
+        for name in names:
+            for char in keys_for(mode, marks[name], grades):
                 typist.key(char, "mark")
-        typist.key("\r", "save")
+        typist.key("\r", "save")  # Enter on the summary line (the last look) saves
         typed[serial] = {k: v for k, v in marks.items() if v is not None}
+        limit += sum(1 if mode == "grade" or m is None else len(m) + 1 for m in marks.values())
     stored = {b.serial: b.marks for b in list_ballots(db, evaluation)}
     wrong = [s for s, m in typed.items() if stored.get(s) != m]
     page.close()
     db.dispose()
     return {"mode": mode, "ballots": n_ballots, "marks": n_ballots * len(names),
-            "times": typist.times, "wrong": wrong, "stored": len(stored)}
+            "times": typist.times, "wrong": wrong, "stored": len(stored), "limit": limit}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -143,19 +147,20 @@ def report(r: dict) -> bool:
     marks = r["marks"]
     per_mark = len(t["mark"]) / marks
     overall = len(every) / marks
+    limit = r["limit"] / marks  # grade: 1 per mark; score: digits + Enter, blank: Space
     print(f"\n== {r['mode']} mode: {r['ballots']} ballots × 73 marks typed on top of "
           f"{STORED_BALLOTS} stored ({r['stored']} in the database afterwards)")
-    print(f"keystrokes per mark: {per_mark:.3f} on the marks, {overall:.3f} with serial and "
-          f"save ({len(every)} keystrokes)")
+    print(f"keystrokes per mark: {per_mark:.3f} on the marks (physical limit {limit:.3f}), "
+          f"{overall:.3f} with serial and save ({len(every)} keystrokes; per ballot "
+          f"{(len(t['serial']) + len(t['save'])) / r['ballots']:.2f} besides the marks)")
     for label, values in (("all keystrokes", every), ("mark keys", t["mark"]),
-                          ("serial/Enter", t["serial"]), ("save (Enter on last row)", t["save"])):
+                          ("serial/Enter", t["serial"]), ("save (Enter, last look)", t["save"])):
         if values:
             print(f"  {label:26} n={len(values):6}  p50 {statistics.median(values):6.2f} ms  "
                   f"p99 {pct(values, 99):6.2f} ms  max {max(values):7.2f} ms")
-    ok = pct(every, 99) < 16 and not r["wrong"]
-    if r["mode"] == "grade":
-        ok = ok and per_mark <= 1.0
-        print(f"  target 1 keystroke per mark: {'met' if per_mark <= 1.0 else 'NOT met'}")
+    ok = pct(every, 99) < 16 and not r["wrong"] and per_mark <= limit
+    print(f"  target keystrokes per mark at the physical limit: "
+          f"{'met' if per_mark <= limit else 'NOT met'}")
     print(f"  target p99 < 16 ms (all keystrokes): "
           f"{'met' if pct(every, 99) < 16 else 'NOT met'}")
     print(f"  ballots stored as typed: {r['ballots'] - len(r['wrong'])}/{r['ballots']}")

@@ -177,7 +177,7 @@ def test_changes_saved_elsewhere_reach_the_pages(qtbot, db):
     watcher = ChangeWatcher(ctx)
     watcher.start()
     heard = []
-    ctx.ballots_changed.connect(lambda: heard.append(1))
+    ctx.data_changed.connect(lambda: heard.append(1))
     watcher.poll()
     assert heard == []  # nothing new yet
     # Another station saves a ballot: this process's signals know nothing of it.

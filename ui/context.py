@@ -39,7 +39,7 @@ class AppContext(QObject):
 
 class ChangeWatcher(QObject):
     """Notices changes saved elsewhere (other stations in server mode, another window) by
-    polling one cheap query, and tells the pages through the context's ballots_changed."""
+    polling one cheap query, and tells the pages through the context's data_changed."""
 
     def __init__(self, ctx: AppContext, interval_ms: int = 3000, parent=None):
         super().__init__(parent)
@@ -71,5 +71,6 @@ class ChangeWatcher(QObject):
         if changed and self.marker is not None:
             self.marker = marker
             self.ctx.saved.emit("其他录入点保存了新的数据,已刷新")
-            self.ctx.ballots_changed.emit()
+            # Not only ballots: another station may have changed settings or finalised.
+            self.ctx.data_changed.emit()
         self.marker = marker

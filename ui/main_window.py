@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         ctx.evaluation_changed.connect(lambda _id: self.refresh())
         ctx.evaluation_changed.connect(self._remember_evaluation)
-        ctx.data_changed.connect(self.update_title)
+        ctx.data_changed.connect(self._data_changed)
         if self.pages:
             self.nav.setCurrentRow(0)
         self.update_title()
@@ -188,6 +188,14 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if page is not None:
             page.refresh()
+            page.apply_final(final)
+
+    def _data_changed(self) -> None:
+        """Settings or state changed (here or on another station: 定稿, 解锁): the title, and
+        whether the page on screen is read-only."""
+        final = self.update_title()
+        page = self.current_page()
+        if page is not None:
             page.apply_final(final)
 
     def update_title(self) -> bool:

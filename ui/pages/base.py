@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QTextEdit,
     QWidget,
 )
@@ -49,6 +50,8 @@ class Page(QWidget):
         if self.final_banner is None:
             self.final_banner = QLabel(FINAL_BANNER)
             self.final_banner.setWordWrap(True)
+            self.final_banner.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                            QSizePolicy.Policy.Maximum)
             self.final_banner.setStyleSheet("background:#FFE0E0; color:#7A0000; padding:6px;"
                                             "font-weight:bold; border:1px solid #B00000")
             self.layout().insertWidget(0, self.final_banner)

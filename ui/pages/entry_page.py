@@ -208,8 +208,10 @@ class EntryPage(Page):
         if self._editing is None:
             self.drafts.touched()
         if self._rules is not None:
+            last = self.grid.row >= self.grid.last_row()
             self.summary.show_marks(self._rules, self.model.marks(),
-                                    [d.order for d in self.model.departments()])
+                                    [d.order for d in self.model.departments()],
+                                    None if last else self.grid.row + 1)
 
     def _set_final(self, final: bool) -> None:
         """After 定稿 the page is visibly read-only (and says how to unlock)."""
@@ -254,8 +256,10 @@ class EntryPage(Page):
         self.grid.start()
 
     def _last_look(self) -> None:
-        """The last row is done: focus the summary line; Enter there saves."""
+        """The last row is done: focus the summary line (every blank listed); Enter there
+        saves."""
         self._show_refusal("")
+        self._marks_changed()
         self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _back_to_grid(self) -> None:

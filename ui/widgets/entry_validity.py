@@ -19,14 +19,17 @@ BACKGROUNDS = {OK: "#E6F4EA", VOID: "#FFE9C7", EMPTY: "#F2F2F2"}
 MAX_BLANKS_SHOWN = 12
 
 
-def summary_text(rules: MarkRules, marks: list[str | None], orders: list[int]) -> tuple[str, str]:
+def summary_text(rules: MarkRules, marks: list[str | None], orders: list[int],
+                 reached: int | None = None) -> tuple[str, str]:
     """(kind, sentence) of a ballot given as one mark (or None) per row in ballot order;
-    ``orders`` are the rows' 序号. The sentence never relies on colour."""
+    ``orders`` are the rows' 序号; blanks are listed among the first ``reached`` rows (the
+    rows the clerk has passed; all of them by default). Never relies on colour."""
     facts = rules.ballot_facts(marks)
     parts = [f"已填 {facts.filled}/{len(marks)}"]
-    if facts.blanks and facts.filled:
-        shown = "、".join(str(orders[i]) for i in facts.blanks[:MAX_BLANKS_SHOWN])
-        more = f" 等 {len(facts.blanks)} 个" if len(facts.blanks) > MAX_BLANKS_SHOWN else ""
+    blanks = [i for i in facts.blanks if reached is None or i < reached]
+    if blanks and facts.filled:
+        shown = "、".join(str(orders[i]) for i in blanks[:MAX_BLANKS_SHOWN])
+        more = f" 等 {len(blanks)} 个" if len(blanks) > MAX_BLANKS_SHOWN else ""
         parts.append(f"空白:序号 {shown}{more}")
     if rules.limit is not None:
         parts.append(f"优秀 {facts.excellent}(上限 {rules.limit})")
@@ -60,8 +63,9 @@ class BallotSummary(QLabel):
         self._line = ""
         self._paint()
 
-    def show_marks(self, rules: MarkRules, marks: list[str | None], orders: list[int]) -> None:
-        self.kind, self._line = summary_text(rules, marks, orders)
+    def show_marks(self, rules: MarkRules, marks: list[str | None], orders: list[int],
+                   reached: int | None = None) -> None:
+        self.kind, self._line = summary_text(rules, marks, orders, reached)
         self._paint()
 
     def _paint(self) -> None:
