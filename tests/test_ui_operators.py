@@ -122,7 +122,7 @@ def test_a_second_clerk_from_a_fresh_database_through_the_gui_only(qtbot, db):
                       ("张主任", "新增操作员")]
 
 
-def test_switching_keeps_the_ballot_on_screen_as_a_draft(qtbot, demo):
+def test_switching_keeps_the_ballot_on_screen_as_a_draft(qtbot, demo, monkeypatch):
     db, evaluation_id = demo
     create_first_admin(db, "张主任", "secret1")
     create_operator(db, ADMIN_ACTOR, "李录入", CLERK, "clerk12")
@@ -132,12 +132,27 @@ def test_switching_keeps_the_ballot_on_screen_as_a_draft(qtbot, demo):
     entry.header.set_serial("A901")
     name = get_data(db, evaluation_id).departments[0].name
     entry.model.load_marks({name: "95"})
+    entry.model.set_typing(entry.grid.row, "8")  # typed, not yet confirmed with Enter
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text)
+                        or QMessageBox.StandardButton.No)
+    window.switch_user()  # the clerk stays signed in: nothing changes
+    assert "“8”还没有按 Enter 确认" in asked[0] and window.ctx.actor == ADMIN_ACTOR
+    assert entry in window.pages and load_draft(db, ADMIN_ACTOR, evaluation_id) is None
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a: QMessageBox.StandardButton.Yes)
     on_modal(SignInDialog, fill_sign_in(qtbot, "李录入", "clerk12"))
     window.switch_user()
     assert window.ctx.actor.name == "李录入"
     draft = load_draft(db, ADMIN_ACTOR, evaluation_id)
     assert draft is not None and draft.serial == "A901" and draft.marks == {name: "95"}
     assert load_draft(db, Actor("李录入", CLERK), evaluation_id) is None
+    # Back to the 管理员: the entry page offers the kept ballot again.
+    on_modal(SignInDialog, fill_sign_in(qtbot, "张主任", "secret1"))
+    window.switch_user()
+    entry = next(p for p in window.pages if isinstance(p, EntryPage))
+    assert entry.model.marks_by_name() == {name: "95"}
+    assert entry.header.serial_text() == "A901"
 
 
 def test_cancelling_the_switch_closes_the_program(qtbot, db):
