@@ -129,6 +129,11 @@ class MainWindow(QMainWindow):
             return
         self._start_session(AppContext(old.db, dialog.actor, old.evaluation_id))
         self.ctx.saved.emit(f"已登录:{dialog.actor.name}({dialog.actor.role_label})")
+        self.activateWindow()
+        page = self.current_page()
+        if page is not None:  # the keyboard goes on in the page, at its first field
+            page.setFocus()
+            page.focusNextChild()
 
     # -- menus ---------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut: str = "", enabled: bool = True,
