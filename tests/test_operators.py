@@ -217,3 +217,15 @@ def test_verify_password_for_finalise_counts_like_sign_in(staff, clock):
         with pytest.raises(SignInRefused):
             sign_in(staff, "张主任", "wrong99")
     assert seconds_to_wait(staff, "张主任") == 5
+
+
+def test_the_rules_hold_on_both_engines(any_db, clock):
+    create_first_admin(any_db, "张主任", "secret1")
+    with pytest.raises(DomainError, match="最后一位在用的管理员"):
+        set_active(any_db, SYSTEM, "张主任", False)
+    create_operator(any_db, ADMIN_ACTOR, "李录入", CLERK, "clerk12")
+    for _ in range(3):
+        with pytest.raises(SignInRefused):
+            sign_in(any_db, "无此人", "wrong99")
+    assert seconds_to_wait(any_db, "无此人") == 5 and seconds_to_wait(any_db, "李录入") == 0
+    assert sign_in(any_db, "李录入", "clerk12") == Actor("李录入", CLERK)
