@@ -185,6 +185,22 @@ def test_sign_in_dialog_counts_down_the_wait(qtbot, db, monkeypatch):
     assert dialog.ok_button.isEnabled() and "现在可以再试" in dialog.message.text()
 
 
+def test_another_name_need_not_wait_for_the_one_that_failed(qtbot, db):
+    create_first_admin(db, "张主任", "secret1")
+    create_operator(db, ADMIN_ACTOR, "李录入", CLERK, "clerk12")
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    for _ in range(3):
+        dialog.password.setText("wrong99")
+        dialog.try_accept()
+    assert not dialog.ok_button.isEnabled()
+    dialog.name.setCurrentIndex(dialog.name.findText("李录入"))
+    assert dialog.ok_button.isEnabled() and dialog.message.text() == ""
+    dialog.password.setText("clerk12")
+    dialog.try_accept()
+    assert dialog.actor == Actor("李录入", CLERK)
+
+
 def test_sign_in_dialog_refuses_a_disabled_operator(qtbot, db):
     from evalapp.services.operators import set_active
     create_first_admin(db, "张主任", "secret1")

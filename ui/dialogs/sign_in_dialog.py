@@ -53,6 +53,8 @@ class SignInDialog(QDialog):
         self._ticker = QTimer(self, interval=250)
         self._ticker.timeout.connect(self._tick)
         self._layout()
+        if isinstance(self.name, QComboBox):
+            self.name.editTextChanged.connect(self._name_changed)
         if isinstance(self.name, QComboBox) and self.name.currentText():
             self.password.setFocus()  # a name is already chosen: the password is what to type
         else:
@@ -122,6 +124,15 @@ class SignInDialog(QDialog):
             self._refusal, self._ready_at = text, time.monotonic() + wait
             self.ok_button.setEnabled(False)
             self._ticker.start()
+
+    def _name_changed(self) -> None:
+        """The wait belongs to the name tried: another name may try at once (the service
+        keeps each name's own wait)."""
+        if self._ticker.isActive():
+            self._ticker.stop()
+            self._ready_at = 0.0
+            self.ok_button.setEnabled(True)
+            self.message.clear()
 
     def _tick(self) -> None:
         left = self.seconds_left()
