@@ -229,3 +229,16 @@ def test_the_rules_hold_on_both_engines(any_db, clock):
             sign_in(any_db, "无此人", "wrong99")
     assert seconds_to_wait(any_db, "无此人") == 5 and seconds_to_wait(any_db, "李录入") == 0
     assert sign_in(any_db, "李录入", "clerk12") == Actor("李录入", CLERK)
+
+
+def test_an_admin_disabled_elsewhere_can_no_longer_manage(staff):
+    create_operator(staff, ADMIN_ACTOR, "刘副主任", ADMIN, "secret2")
+    deputy = Actor("刘副主任", ADMIN)  # still signed in at another station
+    set_active(staff, ADMIN_ACTOR, "刘副主任", False)
+    with pytest.raises(PermissionDenied, match="“刘副主任”已停用,不能管理操作员"):
+        create_operator(staff, deputy, "赵录入", CLERK, "clerk56")
+    set_active(staff, ADMIN_ACTOR, "刘副主任", True)
+    set_role(staff, ADMIN_ACTOR, "刘副主任", CHAIR)
+    with pytest.raises(PermissionDenied, match="不再是管理员"):
+        reset_password(staff, deputy, "李录入", "clerk56")
+    assert [o.name for o in list_operators(staff)] == ["张主任", "李录入", "刘副主任"]

@@ -14,7 +14,8 @@ from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import DomainError
 from evalapp.services.context import (
-    ADMIN, MANAGE, ROLE_LABELS, SYSTEM, Actor, audit, now, require, unit_of_work,
+    ADMIN, MANAGE, ROLE_LABELS, SYSTEM, Actor, PermissionDenied, audit, now, require,
+    unit_of_work,
 )
 from evalapp.services.passwords import check_strength, hash_password
 from evalapp.services.sign_in import (  # noqa: F401 - sign_in is part of this module's API
@@ -81,6 +82,15 @@ def _row(s: Session, name: str) -> m.Operator:
     return row
 
 
+def _still_admin(s: Session, actor: Actor) -> None:
+    """The acting 管理员 as stored now: one disabled or demoted at another station since
+    signing in may no longer change operators (the command line acts as itself)."""
+    row = s.scalar(select(m.Operator).where(m.Operator.name == actor.name))
+    if row is not None and not (row.active and row.role == ADMIN):
+        raise PermissionDenied(f"“{actor.name}”已{'停用' if not row.active else '不再是管理员'},"
+                               "不能管理操作员;请重新登录")
+
+
 def _other_active_admins(s: Session, row: m.Operator) -> int:
     return s.scalar(select(func.count()).select_from(m.Operator).where(
         m.Operator.role == ADMIN, m.Operator.active.is_(True), m.Operator.id != row.id)) or 0
@@ -103,6 +113,7 @@ def _create(db: Database, actor: Actor, name: str, role: str, password: str) -> 
     check_strength(password)
     password_hash = hash_password(password)  # the slow part, before the write lock
     with unit_of_work(db) as s:
+        _still_admin(s, actor)
         if s.scalar(select(m.Operator.id).where(m.Operator.name == name)):
             raise DomainError(f"姓名:操作员“{name}”已存在")
         if role != ADMIN and not s.scalar(select(func.count()).select_from(m.Operator)):
@@ -133,6 +144,7 @@ def set_role(db: Database, actor: Actor, name: str, role: str) -> OperatorInfo:
     require(actor, MANAGE)
     role = role_of(role)
     with unit_of_work(db) as s:
+        _still_admin(s, actor)
         row = _row(s, name)
         if row.role == role:
             return _info(row)
@@ -149,6 +161,7 @@ def set_active(db: Database, actor: Actor, name: str, active: bool) -> OperatorI
     enable it again."""
     require(actor, MANAGE)
     with unit_of_work(db) as s:
+        _still_admin(s, actor)
         row = _row(s, name)
         if row.active == active:
             return _info(row)
@@ -167,6 +180,7 @@ def reset_password(db: Database, actor: Actor, name: str, password: str) -> Oper
     check_strength(password)
     password_hash = hash_password(password)
     with unit_of_work(db) as s:
+        _still_admin(s, actor)
         row = _row(s, name)
         row.password_hash = password_hash
         audit(s, actor, None, PASSWORD_RESET, row.name, new={"密码": "已重设"})
