@@ -6,6 +6,7 @@ names exist."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -71,7 +72,7 @@ def _remaining(s: Session, key: str, moment: datetime) -> int:
     if last is None:
         return 0
     ready = last + timedelta(seconds=wait_after(count))
-    return max(0, int((ready - moment).total_seconds()))
+    return max(0, math.ceil((ready - moment).total_seconds()))
 
 
 def _wait_words(wait: int) -> str:
@@ -80,8 +81,9 @@ def _wait_words(wait: int) -> str:
 
 def _check(db: Database, name: str, password: str, purpose: str,
            wrong: str = "姓名或密码不正确") -> tuple[m.Operator, bool]:
-    """The operator row and whether the password matched, after the wait check; a wrong
-    password (or an unknown or disabled name) is audited and raised."""
+    """(the operator's row, whether its hash needs renewing) when the password matches an
+    active operator, after the wait check; a wrong password (or an unknown or disabled name)
+    is audited and raised as SignInRefused."""
     key = _key(name)
     with db.session() as s:
         wait = _remaining(s, key, context.now())
@@ -108,9 +110,11 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
     """The signed-in Actor; SignInRefused (a DomainError) for a wrong name or password, a
     disabled operator, or while an earlier run of wrong passwords must be waited out."""
     row, rehash = _check(db, name, password, SIGNED_IN)
+    # Stored with older parameters: replace it now that the password is known.
+    renewed = hash_password(password) if rehash else None
     with unit_of_work(db) as s:
-        if rehash:  # stored with older parameters: replace it now that the password is known
-            s.get(m.Operator, row.id).password_hash = hash_password(password)
+        if renewed:
+            s.get(m.Operator, row.id).password_hash = renewed
         audit(s, Actor(row.name, row.role), None, SIGNED_IN, row.name,
               new={"角色": context.ROLE_LABELS.get(row.role, row.role),
                    **({"密码存储": "已更新"} if rehash else {})})
