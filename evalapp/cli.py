@@ -1,6 +1,7 @@
 """The command line of WORKBOOK.md: import, results, export, template, demo, verify; the
 printed documents of issue 4: notice, lists, feedback, ballots; backup and restore (issue 6);
-batch-export and batch-import (several entry stations, issue 7)."""
+batch-export and batch-import (several entry stations, issue 7); operator (accounts for
+a headless set-up, issue 11)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,34 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--check-only", action="store_true", help="只检查,不恢复")
     _report_commands(command)
     _batch_commands(command)
+    _operator_commands(sub)
     return parser
+
+
+def _operator_commands(sub) -> None:
+    """operator add / list / disable / enable / reset / role (the same rules as the GUI)."""
+    group = sub.add_parser("operator", help="管理操作员(管理员、录入员、主持人)")
+    actions = group.add_subparsers(dest="action", required=True, metavar="操作")
+
+    def action(name: str, help_text: str, named: bool = True) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=help_text)
+        p.add_argument("--db", default=str(default_database_path()),
+                       help="数据库文件路径或 SQLAlchemy URL")
+        if named:
+            p.add_argument("name", metavar="姓名")
+        return p
+
+    roles = ["管理员", "录入员", "主持人"]
+    p = action("add", "新增操作员")
+    p.add_argument("--role", required=True, choices=roles, help="角色")
+    p.add_argument("--password", help="密码(至少 6 位;不给出时提示输入)")
+    action("list", "列出全部操作员", named=False)
+    action("disable", "停用操作员(不能再登录;最后一位在用的管理员不能停用)")
+    action("enable", "重新启用已停用的操作员")
+    p = action("reset", "重设操作员的密码")
+    p.add_argument("--password", help="新密码(至少 6 位;不给出时提示输入)")
+    p = action("role", "修改操作员的角色")
+    p.add_argument("--role", required=True, choices=roles, help="新角色")
 
 
 def _batch_commands(command) -> None:
@@ -272,10 +300,47 @@ def cmd_batch_import(args) -> int:
     return 0
 
 
+def _new_password(args) -> str:
+    if args.password is not None:
+        return args.password
+    if not sys.stdin.isatty():
+        raise DomainError("请用 --password 给出密码")
+    import getpass
+    first = getpass.getpass("密码:")
+    if getpass.getpass("再输入一次:") != first:
+        raise DomainError("两次输入的密码不一致")
+    return first
+
+
+def cmd_operator(args) -> int:
+    from evalapp.services import operators as ops
+    from evalapp.services.context import SYSTEM
+    db = _db(args)
+    if args.action == "list":
+        for o in ops.list_operators(db):
+            created = f"{o.created_at:%Y-%m-%d %H:%M}" if o.created_at else ""
+            print(f"{o.name}\t{o.role_label}\t{o.status_label}\t{created}")
+        return 0
+    if args.action == "add":
+        info = ops.create_operator(db, SYSTEM, args.name, args.role, _new_password(args))
+        print(f"已新增{info.role_label}“{info.name}”")
+    elif args.action in ("disable", "enable"):
+        info = ops.set_active(db, SYSTEM, args.name, args.action == "enable")
+        print(f"操作员“{info.name}”{info.status_label}")
+    elif args.action == "reset":
+        info = ops.reset_password(db, SYSTEM, args.name, _new_password(args))
+        print(f"已重设“{info.name}”的密码")
+    else:
+        info = ops.set_role(db, SYSTEM, args.name, args.role)
+        print(f"“{info.name}”的角色:{info.role_label}")
+    return 0
+
+
 COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "ballots": cmd_ballots,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,
-            "batch-export": cmd_batch_export, "batch-import": cmd_batch_import}
+            "batch-export": cmd_batch_export, "batch-import": cmd_batch_import,
+            "operator": cmd_operator}
 

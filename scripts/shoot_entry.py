@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
     keys(app, "\r")  # 全同分: saved, shown in amber
     shoot(app, out, f"entry-void-amber-{size}.png")
     acknowledge_counts(db, admin, evaluation, "截图用:核对发出与收回票数")
-    finalise(db, admin, evaluation, backup=False)
+    finalise(db, admin, evaluation, "secret1", backup=False)
     window.ctx.data_changed.emit()  # what the 定稿 page (or another station's poll) announces
     window.nav.setCurrentRow(window.pages.index(entry))
     shoot(app, out, f"entry-final-readonly-{size}.png")

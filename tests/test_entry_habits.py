@@ -333,7 +333,9 @@ def test_after_finalisation_the_page_is_read_only_and_says_how_to_unlock(qtbot, 
     save_groups(db, SYSTEM, score_id, [replace(g, expected=None) for g in data.groups])
     ballots.add_ballot(db, CLERK_A, score_id, ballots.BallotInput(
         "A001", data.groups[0].name, {d.name: str(60 + d.order % 40) for d in data.departments}))
-    finalise(db, Actor("王主任", ADMIN), score_id, backup=False)
+    from evalapp.services.operators import create_operator
+    create_operator(db, SYSTEM, "王主任", ADMIN, "secret1")
+    finalise(db, Actor("王主任", ADMIN), score_id, "secret1", backup=False)
     from ui.context import AppContext
     from ui.pages.entry_page import EntryPage
     page = EntryPage(AppContext(db, CLERK_A, score_id))
@@ -378,7 +380,7 @@ def test_set_up_pages_are_read_only_after_finalisation(qtbot, db, no_dialogs):
         "A001", data.groups[0].name, {d.name: str(60 + d.order % 40) for d in data.departments}))
     admin = Actor("王主任", ADMIN)
     create_operator(db, SYSTEM, "王主任", ADMIN, "secret1")
-    finalise(db, admin, score_id, backup=False)
+    finalise(db, admin, score_id, "secret1", backup=False)
     window = MainWindow(AppContext(db, admin, score_id), page_classes())
     qtbot.addWidget(window)
     window.show()

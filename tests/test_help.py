@@ -157,7 +157,7 @@ def test_geometry_and_last_evaluation_are_remembered(qtbot, db):
 def test_start_session_opens_the_remembered_evaluation(qtbot, db, monkeypatch):
     from evalapp.services.operators import create_first_admin
     from ui.dialogs.sign_in_dialog import SignInDialog
-    create_first_admin(db, "张主任", "1234")
+    create_first_admin(db, "张主任", "123456")
     first, second = create_demo(db)
 
     def accept(dialog):

@@ -25,6 +25,7 @@ from evalapp.services.double_entry import list_conflicts, resolve_conflict
 from evalapp.services.drafts import discard_draft, load_draft, save_draft
 from evalapp.services.evaluations import import_evaluation
 from evalapp.services.finalise import finalise
+from evalapp.services.operators import create_first_admin
 from evalapp.services.results import compute_results
 from evalapp.services.supervision import (
     ALL_EQUAL,
@@ -37,8 +38,9 @@ from evalapp.services.supervision import (
 
 @pytest.fixture
 def eid(db):
+    create_first_admin(db, "张主任", "secret1")
     eid = import_evaluation(db, ADMIN_ACTOR, small_data())
-    finalise(db, ADMIN_ACTOR, eid)
+    finalise(db, ADMIN_ACTOR, eid, "secret1")
     return eid
 
 

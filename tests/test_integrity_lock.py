@@ -61,12 +61,12 @@ def small_data(ballots: int = 6, expected: int | None = None, double_entry=False
 @pytest.fixture
 def eid(db):
     create_first_admin(db, "张主任", "secret1")
-    create_operator(db, ADMIN_ACTOR, "李录入", CLERK, "1234")
+    create_operator(db, ADMIN_ACTOR, "李录入", CLERK, "123456")
     return import_evaluation(db, ADMIN_ACTOR, small_data())
 
 
 def test_finalise_stores_result_and_locks(db, eid):
-    info = finalise(db, ADMIN_ACTOR, eid)
+    info = finalise(db, ADMIN_ACTOR, eid, "secret1")
     assert get_settings(db, eid) and current_final(db, eid).digest == info.digest
     with db.session() as s:
         assert s.get(m.Evaluation, eid).status == STATUS_FINAL
@@ -78,7 +78,7 @@ def test_finalise_stores_result_and_locks(db, eid):
 
 def test_only_admin_finalises(db, eid):
     with pytest.raises(PermissionDenied):
-        finalise(db, CLERK_ACTOR, eid)
+        finalise(db, CLERK_ACTOR, eid, "secret1")
 
 
 def _change_calls(db, eid):
@@ -108,7 +108,7 @@ def _change_calls(db, eid):
 
 def test_after_finalisation_every_change_is_refused(db, eid):
     calls = _change_calls(db, eid)
-    finalise(db, ADMIN_ACTOR, eid)
+    finalise(db, ADMIN_ACTOR, eid, "secret1")
     audit_rows = _audit_count(db)
     for name, call in calls.items():
         with pytest.raises(DomainError, match="已定稿|不在核对队列") as err:
@@ -121,7 +121,7 @@ def test_after_finalisation_every_change_is_refused(db, eid):
 def test_component_value_refused_after_finalisation(db):
     create_first_admin(db, "张主任", "secret1")
     eid = import_evaluation(db, ADMIN_ACTOR, small_data(components=True))
-    finalise(db, ADMIN_ACTOR, eid)
+    finalise(db, ADMIN_ACTOR, eid, "secret1")
     with pytest.raises(DomainError, match="已定稿"):
         R.set_component_value(db, ADMIN_ACTOR, eid, "发改委", "目标考核", Decimal(50))
 
@@ -132,18 +132,18 @@ def _audit_count(db) -> int:
 
 
 def test_unlock_needs_password_and_reason_and_keeps_the_record(db, eid):
-    first = finalise(db, ADMIN_ACTOR, eid)
+    first = finalise(db, ADMIN_ACTOR, eid, "secret1")
     with pytest.raises(DomainError, match="原因"):
         unlock(db, ADMIN_ACTOR, eid, "secret1", "  ")
     with pytest.raises(DomainError, match="密码不正确"):
         unlock(db, ADMIN_ACTOR, eid, "wrong", "发现录入错误")
     with pytest.raises(PermissionDenied):
-        unlock(db, CLERK_ACTOR, eid, "1234", "发现录入错误")
+        unlock(db, CLERK_ACTOR, eid, "123456", "发现录入错误")
     unlock(db, ADMIN_ACTOR, eid, "secret1", "发现录入错误")
     with db.session() as s:
         assert s.get(m.Evaluation, eid).status == STATUS_DRAFT
     B.add_ballot(db, CLERK_ACTOR, eid, B.BallotInput("Z001", "群众", {"发改委": "60"}))
-    second = finalise(db, ADMIN_ACTOR, eid)
+    second = finalise(db, ADMIN_ACTOR, eid, "secret1")
     records = final_results(db, eid)
     assert [r.id for r in records] == [second.id, first.id]
     assert records[1].superseded and records[1].reason == "发现录入错误"
@@ -152,34 +152,37 @@ def test_unlock_needs_password_and_reason_and_keeps_the_record(db, eid):
 
 
 def test_missing_component_value_blocks(db):
+    create_first_admin(db, "张主任", "secret1")
     data = small_data(components=True)
     del data.component_values["财政局"]
     eid = import_evaluation(db, ADMIN_ACTOR, data)
     problems = finalise_problems(db, eid)
     assert any("财政局" in p and "缺少目标考核" in p for p in problems)
     with pytest.raises(DomainError, match="缺少目标考核"):
-        finalise(db, ADMIN_ACTOR, eid)
+        finalise(db, ADMIN_ACTOR, eid, "secret1")
     R.set_component_value(db, ADMIN_ACTOR, eid, "财政局", "目标考核", Decimal(88))
     assert finalise_problems(db, eid) == []
 
 
 def test_over_issued_counts_need_acknowledgement(db):
+    create_first_admin(db, "张主任", "secret1")
     eid = import_evaluation(db, ADMIN_ACTOR, small_data(expected=5))
     with pytest.raises(DomainError, match="多于发出"):
-        finalise(db, ADMIN_ACTOR, eid)
+        finalise(db, ADMIN_ACTOR, eid, "secret1")
     with pytest.raises(PermissionDenied):
         acknowledge_counts(db, CLERK_ACTOR, eid, "已核对")
     acknowledge_counts(db, ADMIN_ACTOR, eid, "多出一张为备用票,已核对")
-    assert finalise(db, ADMIN_ACTOR, eid).digest
+    assert finalise(db, ADMIN_ACTOR, eid, "secret1").digest
 
 
 def test_unconfirmed_double_entry_blocks(db):
+    create_first_admin(db, "张主任", "secret1")
     eid = import_evaluation(db, ADMIN_ACTOR, small_data(double_entry=True))
     B.add_ballot(db, CLERK_ACTOR, eid, B.BallotInput("Z001", "群众", {"发改委": "90"}))
     with pytest.raises(DomainError, match="未完成双人录入核对.*待第二次录入 1 张"):
-        finalise(db, ADMIN_ACTOR, eid)
+        finalise(db, ADMIN_ACTOR, eid, "secret1")
     B.add_ballot(db, CLERK2, eid, B.BallotInput("Z001", "群众", {"发改委": "90"}))
-    assert finalise(db, ADMIN_ACTOR, eid)
+    assert finalise(db, ADMIN_ACTOR, eid, "secret1")
 
 
 def test_failed_finalisation_changes_nothing(db, eid):
@@ -188,7 +191,7 @@ def test_failed_finalisation_changes_nothing(db, eid):
     B.add_ballot(db, CLERK_ACTOR, eid, B.BallotInput("Z002", "群众", {"发改委": "90"}))
     before = _audit_count(db)
     with pytest.raises(DomainError):
-        finalise(db, ADMIN_ACTOR, eid)
+        finalise(db, ADMIN_ACTOR, eid, "secret1")
     assert _audit_count(db) == before and final_results(db, eid) == []
     with db.session() as s:
         assert s.get(m.Evaluation, eid).status == STATUS_DRAFT

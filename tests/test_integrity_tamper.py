@@ -12,11 +12,13 @@ from evalapp.services import ballots as B
 from evalapp.services.audit_chain import check_chain
 from evalapp.services.evaluations import import_evaluation
 from evalapp.services.finalise import finalise
+from evalapp.services.operators import create_first_admin
 from evalapp.services.verify import verify
 
 
 @pytest.fixture
 def eid(db):
+    create_first_admin(db, "张主任", "secret1")
     eid = import_evaluation(db, ADMIN_ACTOR, small_data())
     for i in range(3):
         B.add_ballot(db, CLERK_ACTOR, eid, B.BallotInput(f"Z{i}", "群众", {"发改委": "70",
@@ -55,7 +57,7 @@ def test_changed_mark_is_reported_against_the_trail(db, eid):
 
 
 def test_changed_mark_after_finalisation_is_reported_by_serial(db, eid):
-    finalise(db, ADMIN_ACTOR, eid)
+    finalise(db, ADMIN_ACTOR, eid, "secret1")
     _sql(db, "UPDATE ballots SET marks = json_set(marks, '$.1', '60') WHERE serial = 'A003'")
     failures = _failures(db, eid)
     assert any("选票 A003 在定稿后被改动过" in f for f in failures), failures
@@ -70,7 +72,7 @@ def test_deleted_ballot_is_reported(db, eid):
 
 
 def test_deleted_imported_ballot_is_reported(db, eid):
-    finalise(db, ADMIN_ACTOR, eid)
+    finalise(db, ADMIN_ACTOR, eid, "secret1")
     _sql(db, "DELETE FROM ballots WHERE serial = 'B001'")
     failures = _failures(db, eid)
     assert any("导入的选票少了 1 张" in f for f in failures), failures
@@ -98,10 +100,10 @@ def test_deleted_audit_row_is_reported(db, eid):
 
 
 def test_truncated_audit_log_after_finalisation_is_reported(db, eid):
-    finalise(db, ADMIN_ACTOR, eid)
-    _sql(db, "DELETE FROM audit_log WHERE id >= 5")
+    finalise(db, ADMIN_ACTOR, eid, "secret1")
+    _sql(db, "DELETE FROM audit_log WHERE id >= 6")  # 1: the 管理员 added, 2: the import …
     failures = _failures(db, eid)
-    assert any("定稿时的最后一条操作日志(第 5 条)已不见" in f for f in failures), failures
+    assert any("定稿时的最后一条操作日志(第 6 条)已不见" in f for f in failures), failures
 
 
 def test_cli_verify_exit_code(db, eid, capsys):

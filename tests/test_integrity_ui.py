@@ -44,8 +44,30 @@ def _status(db, eid):
     return next(e.status for e in list_evaluations(db) if e.id == eid)
 
 
+def _password(monkeypatch, text, asked=None):
+    def get_text(_parent, title, label, *_a, **_k):
+        if asked is not None:
+            asked.append((title, label))
+        return text, True
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+
+
+def test_finalise_asks_for_the_admin_password(page, db, eid, monkeypatch):
+    warnings, asked = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    _password(monkeypatch, "nope", asked)
+    page.finalise_button.click()
+    assert asked and asked[0][0] == "定稿" and "张主任" in asked[0][1]
+    assert _status(db, eid) != STATUS_FINAL and warnings == ["密码不正确,未定稿"]
+    assert final_results(db, eid) == []
+    _password(monkeypatch, "secret1")
+    page.finalise_button.click()
+    assert _status(db, eid) == STATUS_FINAL
+
+
 def test_page_finalises_verifies_and_unlocks(page, db, eid, monkeypatch):
     assert "初步结果" in page.status.text() and page.finalise_button.isEnabled()
+    _password(monkeypatch, "secret1")
     page.finalise_button.click()
     assert _status(db, eid) == STATUS_FINAL and "正式结果" in page.status.text()
     page.verify()
@@ -57,6 +79,7 @@ def test_page_finalises_verifies_and_unlocks(page, db, eid, monkeypatch):
 
 
 def test_wrong_password_leaves_it_locked(page, db, eid, monkeypatch):
+    _password(monkeypatch, "secret1")
     page.finalise()
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))

@@ -157,16 +157,16 @@ def test_copy_from_last_year_keeps_rosters_not_ballots(db, demo_id):
 
 
 def test_operators_sign_in_with_scrypt(db):
-    admin = create_first_admin(db, "张主任", "1234")
+    admin = create_first_admin(db, "张主任", "123456")
     assert admin.role == ADMIN
     with pytest.raises(DomainError):
-        create_first_admin(db, "另一个", "1234")
-    create_operator(db, Actor("张主任", ADMIN), "李录入", CLERK, "5678")
-    assert sign_in(db, "李录入", "5678") == Actor("李录入", CLERK)
+        create_first_admin(db, "另一个", "123456")
+    create_operator(db, Actor("张主任", ADMIN), "李录入", CLERK, "567890")
+    assert sign_in(db, "李录入", "567890") == Actor("李录入", CLERK)
     with pytest.raises(DomainError, match="密码不正确"):
-        sign_in(db, "李录入", "0000")
+        sign_in(db, "李录入", "000000")
     with pytest.raises(PermissionDenied):
-        create_operator(db, Actor("李录入", CLERK), "赵", CLERK, "5678")
+        create_operator(db, Actor("李录入", CLERK), "赵", CLERK, "567890")
 
 
 def test_categories_components_and_values(db):

@@ -46,12 +46,12 @@ def test_first_run_creates_admin_and_signs_in(qtbot, db):
     dialog.show()
     assert dialog.first_run
     _type(dialog.name, "张主任")
-    qtbot.keyClicks(dialog.password, "1234")
-    qtbot.keyClicks(dialog.confirm, "1235")
+    qtbot.keyClicks(dialog.password, "123456")
+    qtbot.keyClicks(dialog.confirm, "123457")
     dialog.try_accept()
     assert "不一致" in dialog.message.text() and dialog.actor is None
     dialog.confirm.clear()
-    qtbot.keyClicks(dialog.confirm, "1234")
+    qtbot.keyClicks(dialog.confirm, "123456")
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.actor == Actor("张主任", ADMIN)
@@ -60,16 +60,16 @@ def test_first_run_creates_admin_and_signs_in(qtbot, db):
 
 def test_sign_in_refuses_wrong_password(qtbot, db):
     from evalapp.services.operators import create_first_admin
-    create_first_admin(db, "张主任", "1234")
-    create_operator(db, Actor("张主任", ADMIN), "李录入", CLERK, "5678")
+    create_first_admin(db, "张主任", "123456")
+    create_operator(db, Actor("张主任", ADMIN), "李录入", CLERK, "567890")
     dialog = SignInDialog(db)
     qtbot.addWidget(dialog)
     dialog.name.setCurrentText("李录入")
-    qtbot.keyClicks(dialog.password, "0000")
+    qtbot.keyClicks(dialog.password, "000000")
     dialog.try_accept()
     assert "密码不正确" in dialog.message.text()
     dialog.password.clear()
-    qtbot.keyClicks(dialog.password, "5678")
+    qtbot.keyClicks(dialog.password, "567890")
     dialog.try_accept()
     assert dialog.actor == Actor("李录入", CLERK)
 

@@ -1,15 +1,15 @@
 """The main window: navigation on the left, pages in a stack, menus with every shortcut,
 a title that names the evaluation, the operator and the role, and a status bar that says
 what was last saved and whether the result is 初步 or 正式. Menus: 文件 (with the recently used
-workbooks), 页面, 视图 (standard / high-contrast style), 帮助 (guide F1, rules sheet, shortcuts,
-About). With ``remember`` set (the real program), geometry and the evaluation are remembered."""
+workbooks, 切换用户 Ctrl+L), 页面, 视图 (standard / high-contrast style), 帮助 (guide F1, rules
+sheet, shortcuts, About). With ``remember`` set (the real program), geometry and the evaluation are remembered."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QDialog, QFileDialog, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
     QSplitter, QStackedWidget,
 )
 
@@ -23,6 +23,7 @@ from ui.batch_actions import export_station_batch, import_station_batches
 from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
 from ui.pages.base import Page
+from ui.pages.entry_page import EntryPage
 from ui.style import STYLES, apply_style, current_style
 from ui.tasks import run_in_background, run_with_progress
 
@@ -38,20 +39,15 @@ def _start_action(name: str):
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, page_classes: list[type[Page]], parent=None):
         super().__init__(parent)
-        self.ctx = ctx
+        self.page_classes = list(page_classes)
         self.remember = False  # set by ui.app.run: geometry and evaluation persist
         self._recent_session: list[tuple[str, str]] = []  # when nothing is remembered
         self.guide = None  # the 使用说明 window, made on first use
         self.setWindowIcon(app_icon())
-        self.pages: list[Page] = [cls(ctx) for cls in page_classes
-                                  if cls.permission is None or ctx.may(cls.permission)]
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for page in self.pages:
-            QListWidgetItem(page.title, self.nav).setSizeHint(QSize(0, 34))
-            self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -61,9 +57,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
+        self.pages: list[Page] = []
+        self._start_session(ctx)
+
+    # -- the signed-in operator's session ----------------------------------------------------
+    def _start_session(self, ctx: AppContext) -> None:
+        """Pages, menus and the change watcher for ``ctx``'s operator and role."""
+        self.ctx = ctx
+        self._session = QObject(self)  # owns this session's actions and watcher
+        self.pages = [cls(ctx) for cls in self.page_classes
+                      if cls.permission is None or ctx.may(cls.permission)]
+        for page in self.pages:
+            QListWidgetItem(page.title, self.nav).setSizeHint(QSize(0, 34))
+            self.stack.addWidget(page)
         self._menus()
         ctx.saved.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self.watcher = ChangeWatcher(ctx, parent=self)  # other stations' saves (server mode)
+        self.watcher = ChangeWatcher(ctx, parent=self._session)  # other stations' saves
         self.watcher.start()
         ctx.evaluation_changed.connect(lambda _id: self.refresh())
         ctx.evaluation_changed.connect(self._remember_evaluation)
@@ -72,10 +81,64 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         self.update_title()
 
+    def _end_session(self) -> None:
+        """Take down the pages and menus of the operator signing out (the context is kept
+        until the next one signs in, for the database and the open evaluation)."""
+        self.watcher.timer.stop()
+        self.ctx.blockSignals(True)  # nothing of the old session reaches the window again
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self.nav.blockSignals(False)
+        for page in self.pages:
+            self.stack.removeWidget(page)
+            page.hide()
+            page.deleteLater()
+        self.pages = []
+        self.menuBar().clear()
+        self._session.deleteLater()
+        self.status_label.setText("")
+        self.setWindowTitle(f"{APP_NAME} — 未登录")
+
+    def _keep_entry_work(self) -> bool:
+        """Before signing out: the ballot being typed is kept as the operator's draft (offered
+        back when the operator signs in again). A mark typed but not yet confirmed with Enter
+        is not a mark: ask before dropping it. False: stay signed in."""
+        for page in self.pages:
+            if not isinstance(page, EntryPage):
+                continue
+            typing = page.model.typing_text(page.grid.row)
+            if typing and QMessageBox.question(
+                    self, "切换用户", f"录入页上正在输入的“{typing}”还没有按 Enter 确认,"
+                    "切换后不保留(已确认的评分会作为草稿保存,下次登录时可恢复)。\n仍要切换吗?"
+            ) != QMessageBox.StandardButton.Yes:
+                return False
+            page.drafts.save_now()
+        return True
+
+    def switch_user(self) -> None:
+        """Sign out (Ctrl+L): back to the sign-in dialog, then pages for the next operator's
+        role; cancelling the dialog closes the program."""
+        if not self._keep_entry_work():
+            return
+        old = self.ctx
+        self._end_session()
+        from ui.dialogs.sign_in_dialog import SignInDialog
+        dialog = SignInDialog(old.db, self, signed_out=old.actor.name)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+            self.close()
+            return
+        self._start_session(AppContext(old.db, dialog.actor, old.evaluation_id))
+        self.ctx.saved.emit(f"已登录:{dialog.actor.name}({dialog.actor.role_label})")
+        self.activateWindow()
+        page = self.current_page()
+        if page is not None:  # the keyboard goes on in the page, at its first field
+            page.setFocus()
+            page.focusNextChild()
+
     # -- menus ---------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut: str = "", enabled: bool = True,
                 icon_name: str = ""):
-        action = QAction(text, self)
+        action = QAction(text, self._session)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setToolTip(f"{text.split('(')[0]}({shortcut})")
@@ -109,6 +172,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(manage)
         self.update_recent_menu()
         files.addSeparator()
+        self._action(files, "切换用户(&L)……", self.switch_user, "Ctrl+L")
         self._action(files, "退出(&X)", self.close, "Ctrl+Q", icon_name="quit")
         pages = self.menuBar().addMenu("页面(&P)")
         for index, page in enumerate(self.pages):
@@ -126,7 +190,7 @@ class MainWindow(QMainWindow):
 
     def _view_menu(self) -> None:
         view = self.menuBar().addMenu("视图(&V)")
-        self.style_actions = QActionGroup(self)
+        self.style_actions = QActionGroup(self._session)
         from PySide6.QtWidgets import QApplication
         active = current_style(QApplication.instance())
         for key, (label, _file) in STYLES.items():

@@ -127,12 +127,26 @@ def _audit_head(s: Session) -> dict:
     return {"id": row[0], "hash": row[1]} if row else {"id": 0, "hash": ""}
 
 
-def finalise(db: Database, actor: Actor, evaluation_id: int, backup: bool = True) -> FinalInfo:
-    """Check, back up, then freeze the evaluation and store its result with the digest.
+def _admin_password(db: Database, actor: Actor, password: str, what: str) -> None:
+    """The acting 管理员 types the password again (wrong ones are audited and slow down)."""
+    from evalapp.services.sign_in import SignInRefused, verify_password
+    try:
+        checked = verify_password(db, actor, password or "", what)
+    except SignInRefused as exc:
+        raise SignInRefused(str(exc) if exc.wait else f"{exc},未{what}", exc.wait) from None
+    if checked.role != ADMIN:
+        raise PermissionDenied(f"“{actor.name}”不是管理员,不能{what}")
+
+
+def finalise(db: Database, actor: Actor, evaluation_id: int, password: str,
+             backup: bool = True) -> FinalInfo:
+    """Check, back up, then freeze the evaluation and store its result with the digest; the
+    acting 管理员's password is asked for, as for unlocking.
 
     Raises DomainError listing every problem when a check fails (nothing is changed then).
     """
     _require_admin(actor, "定稿")
+    _admin_password(db, actor, password, "定稿")
     if backup and db.file_path is not None:
         from evalapp.services.backup import automatic_backup
         automatic_backup(db, "定稿前")
@@ -165,17 +179,11 @@ def unlock(db: Database, actor: Actor, evaluation_id: int, password: str,
            reason: str) -> None:
     """Reopen a finalised evaluation: the 管理员's password and a written reason are needed;
     the final result stays on record, marked superseded with the reason."""
-    from evalapp.services.operators import sign_in
     _require_admin(actor, "解锁定稿")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("解锁必须填写原因")
-    try:
-        checked = sign_in(db, actor.name, password or "")
-    except DomainError:
-        raise DomainError("密码不正确,未解锁") from None
-    if checked.role != ADMIN:
-        raise PermissionDenied(f"“{actor.name}”不是管理员,不能解锁")
+    _admin_password(db, actor, password, "解锁")
     with unit_of_work(db) as s:
         ev = get_evaluation(s, evaluation_id)
         if ev.status != STATUS_FINAL:

@@ -165,14 +165,24 @@ class IntegrityPage(Page):
                         "定稿前会自动备份数据库。确定定稿吗?")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        record = self.call(finalise, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id)
+        password = self._admin_password("定稿")
+        if password is None:
+            return
+        record = self.call(finalise, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                           password)
         if record is not None:
             self._changed(f"已定稿,摘要 {record.digest[:16]}…")
 
-    def unlock(self) -> None:
-        password, ok = QInputDialog.getText(self, "解锁定稿", "请输入您(管理员)的密码:",
+    def _admin_password(self, title: str) -> str | None:
+        """The acting 管理员's password, asked again (None: cancelled)."""
+        password, ok = QInputDialog.getText(self, title, f"{title}需要核对身份。"
+                                            f"请输入您({self.ctx.actor.name})的密码:",
                                             QLineEdit.EchoMode.Password)
-        if not ok:
+        return password if ok else None
+
+    def unlock(self) -> None:
+        password = self._admin_password("解锁定稿")
+        if password is None:
             return
         reason = ReasonDialog.get_reason(self, "解锁定稿", "解锁后可以修改,原定稿结果仍保留在记录中。"
                                                          "请写明解锁原因:")

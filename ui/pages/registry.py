@@ -1,4 +1,4 @@
-"""The pages of the main window, in navigation order (设置 · 部门 · 评委 · … · 日志)."""
+"""The pages of the main window, in navigation order (设置 · 部门 · 评委 · … · 操作员 · 日志)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ def page_classes() -> list:
     from ui.pages.groups_page import GroupsPage
     from ui.pages.integrity_page import IntegrityPage
     from ui.pages.meeting_page import MeetingPage
+    from ui.pages.operators_page import OperatorsPage
     from ui.pages.print_page import PrintPage
     from ui.pages.reconcile_page import ReconcilePage
     from ui.pages.results_page import ResultsPage
     from ui.pages.scores_page import ScoresPage
     from ui.pages.settings_page import SettingsPage
     return [SettingsPage, DepartmentsPage, GroupsPage, ScoresPage, EntryPage, ReconcilePage,
-            ResultsPage, MeetingPage, PrintPage, IntegrityPage, AuditPage]
+            ResultsPage, MeetingPage, PrintPage, IntegrityPage, OperatorsPage, AuditPage]
