@@ -109,3 +109,40 @@ def test_entry_beyond_issued_count_is_refused_with_what_to_do(db):
         save_ballot(db, clerk, evaluation, BallotInput("E3", "群众代表", {"部门1": "90"}),
                     new_entry_uid())
     assert len(list_ballots(db, evaluation)) == 2
+
+
+def test_the_validity_rule_at_entry_and_in_the_tally_agree():
+    """Property: for generated ballots (both modes, every validity switch), the entry page's
+    verdict (MarkRules over mark texts) equals the tally's (invalid ballots it lists)."""
+    import random as _random
+
+    from evalapp.ballot_rules import MarkRules
+    from evalapp.domain import Ballot
+    from evalapp.tally import tally
+
+    rng = _random.Random(2021)
+    seen = set()
+    for case in range(60):
+        grade = case % 2 == 1
+        settings = Settings(
+            name="性质测试", year=2021, mode="grade" if grade else "score",
+            excellent_ratio=rng.choice([None, Decimal("0.2"), Decimal("0.5")]),
+            high_line=None if grade else rng.choice([None, Decimal(90)]),
+            void_identical=rng.random() < 0.7)
+        departments = [Department(i, f"部门{i}", f"部{i}") for i in range(1, 7)]
+        pool = ["优秀", "良好", "一般", "较差"] if grade else ["60", "85", "90", "95", "99.5"]
+        ballots_ = []
+        for n in range(25):
+            marks = {d.name: rng.choice(pool) for d in departments if rng.random() < 0.8}
+            void = "字迹无法辨认" if rng.random() < 0.05 else None
+            ballots_.append(Ballot(f"P{n:03d}", "群众代表", marks, None, void))
+        data = EvaluationData(settings=settings, departments=departments, ballots=ballots_,
+                              groups=[Group("群众代表", Decimal(100))])
+        rules = MarkRules(settings, len(departments))
+        at_entry = {b.serial: rules.invalid_reason(b.marks.values(), b.void_reason)
+                    for b in ballots_}
+        result = tally(data)
+        in_tally = {i.serial: i.reason for g in result.groups for i in g.invalid_ballots}
+        assert {s: r for s, r in at_entry.items() if r} == in_tally, case
+        seen |= {r.split(" ")[0] for r in in_tally.values()}
+    assert len(seen) >= 4  # empty, over the excellent limit, identical, voided by hand

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from evalapp.ballot_status import CONFIRMED, STATUS_LABELS, status_label  # noqa: F401
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
@@ -20,8 +21,7 @@ from evalapp.services.context import (
 from evalapp.services.store import settings_of
 
 
-STATUS_LABELS = {"confirmed": "已确认", "pending": "待第二次录入", "conflict": "待核对",
-                 "reentry": "退回重录"}
+
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,11 @@ class BallotInfo:
     entered_by: str
     created_at: datetime
     updated_at: datetime
-    status: str = "confirmed"
+    status: str = CONFIRMED
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_label(self.status)
 
 
 class _Names:
@@ -203,7 +203,7 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
         evaluation = get_evaluation(s, evaluation_id, for_change=True)
         names = _Names(evaluation)
         ballot = _load(s, evaluation_id, ballot_id)
-        if ballot.status != "confirmed":  # double entry: its two entries decide, not an edit
+        if ballot.status != CONFIRMED:  # double entry: its two entries decide, not an edit
             raise DomainError(f"票号“{ballot.serial}”尚未核对一致(双人录入),不能直接修改;"
                               "请在“双人录入核对”页处理")
         before = names.info(ballot)

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from evalapp.ballot_status import (  # noqa: F401 (the states, for callers of this module)
+    CONFIRMED, CONFLICT, PENDING, REENTRY, status_after_entry,
+)
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import DomainError
@@ -17,7 +20,6 @@ from evalapp.services.context import (
     MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
 
-CONFIRMED, PENDING, CONFLICT, REENTRY = "confirmed", "pending", "conflict", "reentry"
 
 
 def _active_entries(s: Session, ballot_id: int) -> list[m.BallotEntry]:
@@ -53,14 +55,13 @@ def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entr
     s.add(m.BallotEntry(ballot_id=ballot.id, operator=actor.name, group_id=group_id,
                         own_department_id=own_id, marks=marks, superseded=False,
                         created_at=stamp, entry_uid=entry_uid))
+    same = bool(active) and (active[0].group_id, active[0].own_department_id,
+                             active[0].marks) == (group_id, own_id, marks)
+    ballot.status = status_after_entry(len(active), same)
     if not active:
-        ballot.status, ballot.marks = PENDING, marks
-        ballot.group_id, ballot.own_department_id = group_id, own_id
+        ballot.marks, ballot.group_id, ballot.own_department_id = marks, group_id, own_id
         action = "第一次录入"
     else:
-        first = active[0]
-        same = (first.group_id, first.own_department_id, first.marks) == (group_id, own_id, marks)
-        ballot.status = CONFIRMED if same else CONFLICT
         action = "第二次录入(一致,已确认)" if same else "第二次录入(不一致,待核对)"
     ballot.updated_at = stamp
     s.flush()

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from evalapp.ballot_status import CONFIRMED, OPEN_STATUSES, STATUS_LABELS
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import STATUS_DRAFT, STATUS_FINAL, Ballot, DomainError, EvaluationData
@@ -29,7 +30,7 @@ from evalapp.services.validation import evaluation_problems
 from evalapp.tally import tally
 from evalapp.tally_result import TallyResult
 
-STATUS_WORDS = {"pending": "待第二次录入", "conflict": "待核对", "reentry": "退回重录"}
+STATUS_WORDS = {s: STATUS_LABELS[s] for s in OPEN_STATUSES}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def ballot_fingerprints(data: EvaluationData) -> dict[str, str]:
 def _status_problems(s: Session, evaluation_id: int) -> list[str]:
     rows = dict(s.execute(select(m.Ballot.status, func.count()).where(
         m.Ballot.evaluation_id == evaluation_id).group_by(m.Ballot.status)).all())
-    open_ = {k: v for k, v in rows.items() if k != "confirmed" and v}
+    open_ = {k: v for k, v in rows.items() if k != CONFIRMED and v}
     if not open_:
         return []
     parts = "、".join(f"{STATUS_WORDS.get(k, k)} {v} 张" for k, v in sorted(open_.items()))

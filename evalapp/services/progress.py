@@ -10,14 +10,15 @@ from datetime import datetime
 from sqlalchemy import Text, select, type_coerce
 
 from evalapp.ballot_rules import MarkRules
+from evalapp.ballot_status import (  # noqa: F401 (re-exported for the pages)
+    CONFIRMED, CONFLICT, PENDING, REENTRY, STATUS_LABELS,
+)
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.services.context import ENTER, Actor, get_evaluation, require
 from evalapp.services.store import settings_of
 
-CONFIRMED, PENDING, CONFLICT, REENTRY = "confirmed", "pending", "conflict", "reentry"
-STATUS_LABELS = {CONFIRMED: "已确认", PENDING: "待第二次录入", CONFLICT: "待核对",
-                 REENTRY: "退回重录"}
+
 
 
 @dataclass(frozen=True)

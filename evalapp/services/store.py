@@ -7,6 +7,7 @@ import json
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from evalapp.ballot_status import CONFIRMED  # only confirmed ballots count
 from evalapp.db import models as m
 from evalapp.domain import (
     Adjustment, Ballot, Category, Component, Department, EvaluationData, Evaluator, Group,
@@ -119,9 +120,6 @@ def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
                             m.Adjustment.evaluation_id == ev_id).order_by(m.Adjustment.id))]
     data.ballots = load_ballots(session, ev_id, groups, departments)
     return data
-
-
-CONFIRMED = "confirmed"  # only confirmed ballots count (RULES input); see double_entry.py
 
 
 def load_ballots(session: Session, evaluation_id: int, groups: dict[int, str],

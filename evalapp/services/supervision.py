@@ -12,6 +12,7 @@ from statistics import median
 
 from sqlalchemy import select
 
+from evalapp.ballot_status import CONFIRMED
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import GRADE_MODE, DomainError, EvaluationData
@@ -67,7 +68,7 @@ def _double_entry_figures(s, evaluation_id: int) -> tuple[dict, dict]:
         if len(keys) > 1 or any(e.superseded for e in rows):
             for e in rows:
                 differences[e.operator] += 1
-        if ballot.status == "confirmed":
+        if ballot.status == CONFIRMED:
             final = (ballot.group_id, ballot.own_department_id, ballot.marks)
             for e in rows:
                 if not e.superseded and (e.group_id, e.own_department_id, e.marks) != final:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.ballot_rules import MarkRules
+from evalapp.ballot_status import CONFIRMED
 from evalapp.domain import DomainError
 from evalapp.services import ballots
 from evalapp.services.context import ENTER, MANAGE
@@ -355,7 +356,7 @@ class EntryPage(Page):
         """(message, kind) after a save: a ballot the rules void is saved but never shown as
         a success (amber, with the reason); one waiting for its second entry is neutral."""
         head = f"{verb} 票号 {info.serial}"
-        if info.status != "confirmed":
+        if info.status != CONFIRMED:
             return f"{head} · {info.status_label}", "pending"
         reason = self._rules.invalid_reason(info.marks.values(), info.void_reason)
         if reason:
