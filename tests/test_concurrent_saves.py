@@ -135,6 +135,8 @@ def test_the_validity_rule_at_entry_and_in_the_tally_agree():
         for n in range(25):
             marks = {d.name: rng.choice(pool) for d in departments if rng.random() < 0.8}
             void = "字迹无法辨认" if rng.random() < 0.05 else None
+            if n == 0:
+                marks = {}  # an empty ballot in every case
             ballots_.append(Ballot(f"P{n:03d}", "群众代表", marks, None, void))
         data = EvaluationData(settings=settings, departments=departments, ballots=ballots_,
                               groups=[Group("群众代表", Decimal(100))])
