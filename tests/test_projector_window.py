@@ -144,7 +144,7 @@ def test_meeting_page_controls_the_projector(qtbot, demo, monkeypatch):
     page.resize(1166, 688)
     page.show()
     page.refresh()
-    assert (page.title, page.shortcut) == ("会场大屏", "Ctrl+0")
+    assert (page.title, page.shortcut) == ("会场大屏", "Ctrl+8")
     assert page.screen_combo.count() >= 1
     page.open_projector()
     p = page.projector

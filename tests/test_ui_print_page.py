@@ -89,7 +89,8 @@ def test_page_navigation_and_zoom(page, qtbot):
     assert preview.view.zoomFactor() == pytest.approx(fitted * 1.2)
     qtbot.keyClick(preview.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert preview.view.zoomFactor() == pytest.approx(fitted)
-    qtbot.keyClick(preview.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(preview.view, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
     assert preview.view.zoomMode() == preview.view.ZoomMode.FitToWidth
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QApplication, QFileDialog, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
     QSplitter, QStackedWidget,
 )
 
@@ -53,6 +53,8 @@ class MainWindow(QMainWindow):
             QListWidgetItem(page.title, self.nav).setSizeHint(QSize(0, 34))
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.show_page)
+        self.nav.itemClicked.connect(lambda _item: self.focus_page())  # a click: into the page
+        QApplication.instance().focusChanged.connect(self._keep_focus_on_shown_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
@@ -112,8 +114,10 @@ class MainWindow(QMainWindow):
         self._action(files, "退出(&X)", self.close, "Ctrl+Q", icon_name="quit")
         pages = self.menuBar().addMenu("页面(&P)")
         for index, page in enumerate(self.pages):
-            self._action(pages, page.title, lambda _=False, i=index: self.nav.setCurrentRow(i),
+            self._action(pages, page.title, lambda _=False, i=index: self.open_page(i),
                          page.shortcut)
+        pages.addSeparator()
+        self._action(pages, "在导航与页面之间切换", self.toggle_focus, "F6")
         self._view_menu()
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "使用说明(&G)", self.show_guide, "F1", icon_name="help")
@@ -127,7 +131,6 @@ class MainWindow(QMainWindow):
     def _view_menu(self) -> None:
         view = self.menuBar().addMenu("视图(&V)")
         self.style_actions = QActionGroup(self)
-        from PySide6.QtWidgets import QApplication
         active = current_style(QApplication.instance())
         for key, (label, _file) in STYLES.items():
             action = self._action(view, label, lambda _=False, k=key: self.set_style(k),
@@ -138,7 +141,6 @@ class MainWindow(QMainWindow):
             self.style_actions.addAction(action)
 
     def set_style(self, name: str) -> None:
-        from PySide6.QtWidgets import QApplication
         applied = apply_style(QApplication.instance(), name)
         if self.remember:
             preferences.set_style_name(applied)
@@ -182,6 +184,37 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> Page | None:
         return self.stack.currentWidget()
+
+    def open_page(self, index: int) -> None:
+        """A page chosen by its shortcut: shown, and the keyboard goes into it."""
+        self.nav.setCurrentRow(index)
+        self.focus_page()
+
+    def focus_page(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.take_focus()
+
+    def _keep_focus_on_shown_page(self, old, new) -> None:
+        """A page that is not shown never holds the keyboard: a hidden page refreshing itself
+        (e.g. after 部门 saved a change) must not pull the focus away from the shown one."""
+        if new is None or not self.isAncestorOf(new):
+            return
+        hidden = next((p for p in self.pages if p is not self.current_page()
+                       and p.isAncestorOf(new)), None)
+        if hidden is None:
+            return
+        if old is not None and old.isVisible() and self.isAncestorOf(old):
+            old.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_page()
+
+    def toggle_focus(self) -> None:
+        """F6: from the navigation into the page, from anywhere in the page to the navigation."""
+        if self.nav.hasFocus():
+            self.focus_page()
+        else:
+            self.nav.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
         self.update_title()
@@ -309,8 +342,3 @@ class MainWindow(QMainWindow):
             preferences.set_last_evaluation(self.ctx.db.url, self.ctx.evaluation_id)
         super().closeEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.key() == Qt.Key.Key_F6:  # jump between navigation and page
-            (self.stack if self.nav.hasFocus() else self.nav).setFocus()
-            return
-        super().keyPressEvent(event)

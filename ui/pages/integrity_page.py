@@ -54,6 +54,7 @@ def _table(model) -> QTableView:
     proxy.setSortRole(SORT_ROLE)
     view = QTableView()
     view.setModel(proxy)
+    view.setTabKeyNavigation(False)  # Tab leaves the table
     view.setSortingEnabled(True)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
@@ -74,7 +75,7 @@ class IntegrityPage(Page):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText("点“核对”后这里显示核对报告")
-        self.finalise_button = _button("定稿(&F)", self.finalise)
+        self.finalise_button = _button("定稿(&D)", self.finalise)
         self.unlock_button = _button("解锁…", self.unlock)
         self.ack_button = _button("确认票数…", self.acknowledge)
         final = QGroupBox("定稿")
@@ -83,7 +84,7 @@ class IntegrityPage(Page):
         box.addWidget(self.problems)
         row = QHBoxLayout()
         for b in (self.finalise_button, self.unlock_button, self.ack_button,
-                  _button("核对(&V)", self.verify)):
+                  _button("核对(&K)", self.verify)):
             row.addWidget(b)
         row.addStretch()
         box.addLayout(row)

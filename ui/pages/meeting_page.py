@@ -59,7 +59,7 @@ class MeetingPage(Page):
 
     title = "会场大屏"
     permission = VIEW_RESULTS
-    shortcut = "Ctrl+0"
+    shortcut = "Ctrl+8"
 
     def __init__(self, ctx, parent=None, clock=time.monotonic):
         super().__init__(ctx, parent)

@@ -63,7 +63,7 @@ class NoticeOptionsPanel(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for label, widget in (("发文机关(&G)", self.authority), ("版头", self.mark),
+        for label, widget in (("发文机关(&A)", self.authority), ("版头", self.mark),
                               ("文号(&N)", self.doc_number), ("标题(&T)", self.title),
                               ("主送", self.addressee), ("正文段落(&B)", self.intro),
                               ("特别表彰(&X)", self.special), ("工作要求", self.closing),
