@@ -138,6 +138,8 @@ def prepare_application(argv: list[str]):
     app.setOrganizationName("evalapp")
     app.setWindowIcon(app_icon())
     install_translator(app)
+    from ui import wheel_guard
+    wheel_guard.install(app)
     apply_ui_font(app)
     apply_style(app, preferences.style_name())
     return app

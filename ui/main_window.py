@@ -18,7 +18,7 @@ from evalapp.domain import STATUS_FINAL, DomainError
 from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data, get_settings, list_evaluations
 from evalapp.services.evaluations import import_evaluation
-from ui import preferences
+from ui import preferences, wheel_guard
 from ui.batch_actions import export_station_batch, import_station_batches
 from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_page)
         self.nav.itemClicked.connect(lambda _item: self.focus_page())  # a click: into the page
         QApplication.instance().focusChanged.connect(self._keep_focus_on_shown_page)
+        wheel_guard.install()  # (ui.app installs it at start; here for windows built alone)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
