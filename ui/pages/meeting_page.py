@@ -77,6 +77,10 @@ class MeetingPage(Page):
                       "不显示任何一张选票、录入员或评委的信息。定稿前标注“初步结果”。")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.warning = QLabel()  # for the secretariat only: never on the big screen
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #A61B29; font-weight: bold;")
+        layout.addWidget(self.warning)
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(120)
@@ -253,7 +257,15 @@ class MeetingPage(Page):
         self.open_button.setEnabled(not shown)
         self.close_button.setEnabled(shown)
         where = p.screen().name() if shown and p.screen() else ""
-        self.screen_state.setText(f"大屏已打开:{where}" if shown else "大屏未打开")
+        alone = len(QGuiApplication.screens()) == 1
+        state = f"大屏已打开:{where}" if shown else "大屏未打开"
+        if alone:
+            state += "(只有一个显示器:大屏会盖住本机屏幕,按 Esc 或 Shift+F5 关闭)"
+        self.screen_state.setText(state)
+        self.screen_state.setWordWrap(True)
+        warning = p.latest.progress.secretariat_warning if p.latest is not None else ""
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
         count = len(p.all_pages()) if shown else 0
         self.page_state.setText(f"大屏第 {p.page_index % count + 1}/{count} 页" if count else "")
         self.reveal_state.setText(p.reveal.status())
