@@ -188,3 +188,24 @@ def test_changes_saved_elsewhere_reach_the_pages(qtbot, db):
     assert heard == [1]
     watcher.poll()
     assert heard == [1]
+
+
+def test_remembered_geometry_fits_a_smaller_screen(qtbot, db, monkeypatch):
+    """A window remembered at 1366×768 (or placed off to the right) reopens inside the screen."""
+    from ui import preferences
+    big = MainWindow(AppContext(db, Actor("张主任", ADMIN)), PAGES)
+    qtbot.addWidget(big)
+    big.setGeometry(600, 300, 1366, 768)
+    saved = big.saveGeometry()
+    monkeypatch.setattr(preferences, "window_geometry", lambda: saved)
+    window = MainWindow(AppContext(db, Actor("张主任", ADMIN)), PAGES)
+    qtbot.addWidget(window)
+    window.restore_state()
+    area = window.screen().availableGeometry()
+    assert area.width() < 1366  # the test screen is smaller than the remembered window
+    assert area.contains(window.frameGeometry())
+    monkeypatch.setattr(preferences, "window_geometry", lambda: None)  # first run: 1366×768
+    first = MainWindow(AppContext(db, Actor("张主任", ADMIN)), PAGES)
+    qtbot.addWidget(first)
+    first.restore_state()
+    assert area.contains(first.frameGeometry())

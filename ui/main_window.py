@@ -332,6 +332,22 @@ class MainWindow(QMainWindow):
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1366, 768)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen the window is on, never partly off it (a geometry
+        remembered on a 1366-wide screen, shown on a 1024×768 one)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() + 1 - width - frame.width())
+        y = min(max(self.y(), area.top()), area.bottom() + 1 - height - frame.height())
+        self.move(x, y)
 
     def _remember_evaluation(self, evaluation_id) -> None:
         if self.remember:
