@@ -67,7 +67,9 @@ def test_provisional_note_and_final_digest(page, monkeypatch):
     monkeypatch.setattr(documents_module, "is_final", lambda db, eid: True)
     page.refresh()
     digest = page.results.result.digest
-    assert "正式结果" in page.note.text() and digest[:16] in page.note.text()
+    from evalapp.digest import check_code
+    assert "正式结果" in page.note.text() and check_code(digest) in page.note.text()
+    assert digest[:8] not in page.note.text() + page.note.toolTip()  # never the long hash
     page.preview_document()
     text = _pdf_text(page.made.pdf).replace("\n", "").replace(" ", "")
     assert page.made.final and digest[:16] in text

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evalapp.digest import check_code
 from evalapp.domain import DomainError
 from evalapp.reports.notice_pdf import NoticeOptions, default_notice_options
 from evalapp.services.context import VIEW_RESULTS
@@ -305,12 +306,12 @@ class PrintPage(Page):
         size = self.note.fontMetrics().height()
         self.note_icon.setPixmap(self.style().standardIcon(icon).pixmap(size, size))
         digest = results.result.digest
-        text = (f"正式结果:打印件印有结果摘要 {digest[:16]}……,可用 verify 命令核对。" if final
+        text = (f"正式结果:校验码 {check_code(digest)},打印件上的校验码应与此一致。" if final
                 else PROVISIONAL_NOTE)
         if results.unconfirmed:
             text += f" 另有未核对选票 {results.unconfirmed} 张未计入。"
         self.note.setText(f"<b>{text}</b>")
-        self.note.setToolTip(f"结果摘要(SHA-256):{digest}")
+        self.note.setToolTip("校验码由全部选票和设置算出,任何一处改动都会改变它。")
 
     def _show_serials(self, *_args) -> None:
         self.serial_hint.setText("" if self.results is None else serial_summary(

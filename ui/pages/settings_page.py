@@ -209,7 +209,7 @@ class SettingsPage(SettingsForm, Page):
         self.reload_button.setEnabled(not self.read_only and dirty)
         self.state.setText("" if self.read_only else
                            f"有 {len(self.errors)} 处需要修改,改好后才能保存" if self.errors
-                           else "有未保存的修改" if dirty else "已是保存的设置")
+                           else "有未保存的修改" if dirty else "✓ 设置均已保存")
         self._show_summary(settings)
 
     def _enable_by_mode(self, mode: str) -> None:
