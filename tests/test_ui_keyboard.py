@@ -129,14 +129,17 @@ def _keys_of(widget) -> tuple[list[str], list[str]]:
     """The key sequences that act anywhere inside ``widget``, and those that act only while
     one particular control (e.g. one of two tables) has the focus."""
     everywhere, local = [], []
-    for action in widget.findChildren(QAction):
+    def same_window(obj) -> bool:  # the projector is the 会场大屏 page's child, not its window
+        owner = obj if isinstance(obj, QAbstractButton) else obj.parent()
+        return owner.window() is widget.window()
+    for action in filter(same_window, widget.findChildren(QAction)):
         keys = [s.toString() for s in action.shortcuts()]
         own = action.shortcutContext() == Qt.ShortcutContext.WidgetShortcut
         (local if own else everywhere).extend(keys)
-    for shortcut in widget.findChildren(QShortcut):
+    for shortcut in filter(same_window, widget.findChildren(QShortcut)):
         own = shortcut.context() == Qt.ShortcutContext.WidgetShortcut
         (local if own else everywhere).append(shortcut.key().toString())
-    for button in widget.findChildren(QAbstractButton):
+    for button in filter(same_window, widget.findChildren(QAbstractButton)):
         everywhere.append(button.shortcut().toString())
     return [k for k in everywhere if k], [k for k in local if k]
 

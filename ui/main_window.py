@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-    QSplitter, QStackedWidget,
+    QApplication, QFileDialog, QFrame, QInputDialog, QLabel, QListWidget, QListWidgetItem,
+    QHBoxLayout, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
 )
 
 from evalapp import APP_NAME
@@ -35,6 +35,17 @@ def _start_action(name: str):
     return action
 
 
+def _scrolling(page: Page) -> QScrollArea:
+    """A page in a frameless scroll area: a page wider or taller than a small screen
+    (1024×768) scrolls instead of pushing the window past the edge of the screen."""
+    area = QScrollArea()
+    area.setObjectName("pageArea")
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    return area
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, page_classes: list[type[Page]], parent=None):
         super().__init__(parent)
@@ -51,17 +62,18 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for page in self.pages:
             QListWidgetItem(page.title, self.nav).setSizeHint(QSize(0, 34))
-            self.stack.addWidget(page)
+            self.stack.addWidget(_scrolling(page))
         self.nav.currentRowChanged.connect(self.show_page)
         self.nav.itemClicked.connect(lambda _item: self.focus_page())  # a click: into the page
         QApplication.instance().focusChanged.connect(self._keep_focus_on_shown_page)
         wheel_guard.install()  # (ui.app installs it at start; here for windows built alone)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()  # not a splitter: the navigation has a fixed width, and a
+        row = QHBoxLayout(central)  # splitter left ~80 px of nothing beside it
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self._menus()
@@ -184,7 +196,8 @@ class MainWindow(QMainWindow):
             self.pages[index].refresh()
 
     def current_page(self) -> Page | None:
-        return self.stack.currentWidget()
+        index = self.stack.currentIndex()
+        return self.pages[index] if 0 <= index < len(self.pages) else None
 
     def open_page(self, index: int) -> None:
         """A page chosen by its shortcut: shown, and the keyboard goes into it."""

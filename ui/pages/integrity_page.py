@@ -116,12 +116,15 @@ class IntegrityPage(Page):
         self.keep.valueChanged.connect(self._apply_timer)
         self.last_backup = QLabel("本次尚未备份")
         group = QGroupBox("备份")
-        row = QHBoxLayout(group)
+        row = QHBoxLayout()
         for w in (_button("立即备份", self.backup_now), _button("备份到文件夹…", self.backup_to),
                   _button("从备份恢复…", self.restore), QLabel("自动备份:每"), self.every,
-                  QLabel("保留最近"), self.keep, self.last_backup):
+                  QLabel("保留最近"), self.keep):
             row.addWidget(w)
         row.addStretch()
+        column = QVBoxLayout(group)
+        column.addLayout(row)
+        column.addWidget(self.last_backup)  # its own line: a longer text moves no button
         return group
 
     def _supervision_box(self) -> QGroupBox:

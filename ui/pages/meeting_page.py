@@ -8,6 +8,7 @@ import time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -69,10 +70,10 @@ class MeetingPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self._screen_box())
         layout.addWidget(self._mode_box())
-        row = QHBoxLayout()
-        row.addWidget(self._reveal_box(), 1)
-        row.addWidget(self._timer_box(), 1)
-        layout.addLayout(row)
+        self.boxes = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # one above the other
+        self.boxes.addWidget(self._reveal_box(), 1)                 # on a narrow screen
+        self.boxes.addWidget(self._timer_box(), 1)
+        layout.addLayout(self.boxes)
         note = QLabel("大屏只显示名次、部门、综合得分、结果和较上年升降,以及录入进度;"
                       "不显示任何一张选票、录入员或评委的信息。定稿前标注“初步结果”。")
         note.setWordWrap(True)
@@ -92,6 +93,15 @@ class MeetingPage(Page):
         self._sync()
 
     # ------------------------------------------------------------------ layout
+    NARROW = 900  # below this width the 逐条揭晓 and 述职计时 boxes stack
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        direction = QBoxLayout.Direction.TopToBottom if self.width() < self.NARROW \
+            else QBoxLayout.Direction.LeftToRight
+        if self.boxes.direction() != direction:
+            self.boxes.setDirection(direction)
+
     def _screen_box(self) -> QGroupBox:
         box = QGroupBox("大屏")
         self.screen_combo = QComboBox()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -188,18 +189,19 @@ class PrintPage(Page):
         form.addRow(self.serial_hint)
         return box
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, keys, tip, slot in (
+    def _buttons(self) -> QGridLayout:
+        """预览 · 打印 on one line, 另存为PDF under them (fits a 1024-wide screen)."""
+        row = QGridLayout()
+        for place, (text, keys, tip, slot) in enumerate((
                 ("预览(F5)", "F5", "生成文件并在右侧显示", self.preview_document),
                 ("打印(Ctrl+P)", "Ctrl+P", "选择打印机并打印", self.print_current),
                 ("另存为PDF(Ctrl+Shift+S)", "Ctrl+Shift+S", "把文件保存为 PDF",
-                 self.save_pdf)):
+                 self.save_pdf))):
             button = QPushButton(text)
             button.setToolTip(f"{tip}({keys})")
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, slot)
-            row.addWidget(button)
+            row.addWidget(button, place // 2, place % 2, 1, 1 + place // 2)
             setattr(self, f"{slot.__name__}_button", button)
         return row
 

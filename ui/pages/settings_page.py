@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -69,7 +70,7 @@ class SettingsPage(SettingsForm, Page):
 
     def _build(self) -> None:
         self.form = QWidget()
-        columns = QHBoxLayout(self.form)
+        self.columns = columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.form)
         for boxes in ((self._basic_box(), self._marks_box(), self._validity_box()),
                       (self._score_box(), self._ranking_box())):
             column = QVBoxLayout()
@@ -77,7 +78,7 @@ class SettingsPage(SettingsForm, Page):
                 column.addWidget(box)
             column.addStretch(1)
             columns.addLayout(column, 1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         self.summary = QTextBrowser()
@@ -96,6 +97,17 @@ class SettingsPage(SettingsForm, Page):
         layout.addWidget(self.note)
         layout.addLayout(body, 1)
         layout.addLayout(self._save_bar())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Two columns of boxes side by side when they fit, else one above the other (the
+        form scrolls down, never sideways)."""
+        super().resizeEvent(event)
+        wanted = sum(self.columns.itemAt(i).layout().minimumSize().width()
+                     for i in range(self.columns.count())) + 3 * self.columns.spacing() + 24
+        direction = QBoxLayout.Direction.LeftToRight \
+            if self.scroll.viewport().width() >= wanted else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def _save_bar(self) -> QHBoxLayout:
         self.general = QLabel()
