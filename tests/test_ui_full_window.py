@@ -50,3 +50,26 @@ def test_pages_fit_a_1024_wide_screen(qtbot, db, qapp):
         qapp.processEvents()
         if page.title != "选票录入":
             assert page.minimumSizeHint().width() <= room, page.title
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_no_placeholder_is_cut(qtbot, db, qapp, width):
+    """Every hint written in an empty field can be read whole (issue 13: "综合得分低于此分一律
+    诫勉;…" was cut), on a 1024- and a 1366-wide screen."""
+    from PySide6.QtWidgets import QLineEdit
+    apply_ui_font(qapp)
+    evaluation_id = create_demo(db)[-1]
+    window = MainWindow(AppContext(db, Actor("测试员", ADMIN), evaluation_id), page_classes())
+    qtbot.addWidget(window)
+    window.resize(width, 740)
+    window.show()
+    cut = []
+    for row, page in enumerate(window.pages):
+        window.nav.setCurrentRow(row)
+        qapp.processEvents()
+        for edit in page.findChildren(QLineEdit):
+            hint = edit.placeholderText()
+            if hint and edit.isVisible() and \
+                    edit.fontMetrics().horizontalAdvance(hint) + 14 > edit.width():
+                cut.append((page.title, hint, edit.width()))
+    assert cut == []
