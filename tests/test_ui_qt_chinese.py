@@ -52,3 +52,17 @@ def test_message_box_buttons_are_chinese(qtbot, qapp):
     qtbot.waitUntil(lambda: all(b.text() for b in box.buttons()))
     texts = sorted(b.text() for b in box.buttons())
     assert texts == sorted(["是(&Y)", "否(&N)", "取消", "保存"])
+
+
+def test_file_types_in_the_file_list_are_chinese(qapp, tmp_path):
+    """The 类型 column: Qt 6 asks QAbstractFileIconProvider, the catalogue answers under the
+    old QFileDialog context ("Folder" → 文件夹)."""
+    from PySide6.QtCore import QFileInfo
+    from PySide6.QtWidgets import QFileIconProvider
+    assert install_translator(qapp)
+    (tmp_path / "备份").mkdir()
+    (tmp_path / "考评.xlsx").write_bytes(b"")
+    provider = QFileIconProvider()
+    assert provider.type(QFileInfo(str(tmp_path / "备份"))) == "文件夹"
+    described = provider.type(QFileInfo(str(tmp_path / "考评.xlsx")))
+    assert not ENGLISH.search(described.replace("Excel", "").replace("xlsx", "")), described

@@ -14,6 +14,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 MISSING = {
     "Page Set:": "页面集:",
 }
+# Contexts Qt 6 moved strings to, whose catalogue entries still sit under the old context
+# (the file dialog's "Folder", "%1 File" come from QAbstractFileIconProvider now).
+OLD_CONTEXT = {"QAbstractFileIconProvider": "QFileDialog", "QFileSystemModel": "QFileDialog"}
 _KEY = re.compile(r"&(\w)")
 _COLON = re.compile(r"[:\uFF1A]\s*$")
 
@@ -38,7 +41,11 @@ class AccessKeyTranslator(QTranslator):
             return None  # the catalogue has it (or nothing to do): let Qt use that
         key = _KEY.search(source)
         plain = _KEY.sub(r"\1", source) if key else source
-        text = self.base.translate(context, plain, disambiguation, n) or MISSING.get(plain, "")
+        older = OLD_CONTEXT.get(context)
+        text = (self.base.translate(context, plain, disambiguation, n)
+                or (older and (self.base.translate(older, plain, disambiguation, n)
+                               or self.base.translate(older, plain, None, n)))
+                or MISSING.get(plain, ""))
         if not text:
             return None  # not "" (an empty, non-null answer would blank the label)
         if key is None:
@@ -53,9 +60,10 @@ def install(app) -> bool:
     first dialog is built). False when the catalogue could not be found."""
     if getattr(app, "_evalapp_translators", None):
         return True
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(chinese)  # also the file types the system describes ("Excel 工作表")
     base = QTranslator(app)
-    if not base.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                     translations_folder()):
+    if not base.load(chinese, "qtbase", "_", translations_folder()):
         return False
     completion = AccessKeyTranslator(base, app)
     app.installTranslator(base)
