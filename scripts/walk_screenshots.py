@@ -190,7 +190,11 @@ def walk(out: Path) -> None:
     window.open_page(names["打印"])
     printing = page("打印")
     printing.preview_document()
-    settle(1500)
+    for _ in range(60):  # the PDF is made in the background
+        if printing.made is not None and printing.preview.page_count():
+            break
+        settle(250)
+    settle(500)
     camera.shot("print-preview", window)
     # 定稿 and backup
     window.open_page(names["定稿与备份"])

@@ -366,7 +366,9 @@ class ProjectorWindow(QWidget):
 
     def show_hint(self) -> None:
         self.hint.adjustSize()
-        self.hint.move(self.width() - self.hint.width() - 16, 16)
+        # bottom right of the body, above the footer: the header's 初步结果 badge stays seen
+        self.hint.move(self.width() - self.hint.width() - 16,
+                       self.height() - self.footer.height() - self.hint.height() - 12)
         self.hint.raise_()
         self.hint.show()
         self.hint_timer.start()
