@@ -92,9 +92,12 @@ def test_invalid_value_disables_save_and_says_why(qtbot, db):
     assert get_settings(db, ctx.evaluation_id).high_line == Decimal(95)
     retype(qtbot, page.ratio_edit, "abc")
     assert "不是数字" in page._error_labels["excellent_ratio"].text()
+    below = page.identical_box.mapTo(page, page.identical_box.rect().topLeft())
     retype(qtbot, page.high_line_edit, "96")
     retype(qtbot, page.ratio_edit, "0.25")
     assert not label.isVisible()
+    page.form.layout().activate()  # the warnings went away: the fields below did not move
+    assert page.identical_box.mapTo(page, page.identical_box.rect().topLeft()) == below
     assert page.save_button.isEnabled()
     save(qtbot, page, ctx)
     assert get_settings(db, ctx.evaluation_id).high_line == Decimal(96)

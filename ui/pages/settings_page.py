@@ -130,6 +130,10 @@ class SettingsPage(SettingsForm, Page):
     # Loading.
 
     def refresh(self) -> None:
+        for label in self._error_labels.values():  # a fresh form: no reserved warning lines
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            label.setSizePolicy(policy)
         ev_id = self.ctx.evaluation_id
         info = open_evaluation_info(self.ctx)
         self._data = None if info is None else evaluations.get_data(self.ctx.db, ev_id)
@@ -212,6 +216,10 @@ class SettingsPage(SettingsForm, Page):
         settings, values, self.errors = self._candidate()
         for key, label in self._error_labels.items():
             label.setText(f"⚠ {self.errors[key]}" if key in self.errors else "")
+            if key in self.errors:  # once shown, its place stays until the next load:
+                policy = label.sizePolicy()  # a warning that goes away moves no field
+                policy.setRetainSizeWhenHidden(True)  # under the pointer
+                label.setSizePolicy(policy)
             label.setVisible(key in self.errors)
         self.general.setText(problems_text([self.errors["_general"]])
                              if "_general" in self.errors else "")
