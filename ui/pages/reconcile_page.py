@@ -90,7 +90,7 @@ class ReconcilePage(LivePage):
         header = self.compare.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(ITEM, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((FIRST, 120), (SECOND, 120), (CHOSEN, 210)):
+        for column, width in ((FIRST, 100), (SECOND, 100), (CHOSEN, 180)):  # fits 1024 wide
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.compare.setToolTip("≠ 标出两次录入不一致处:按 1 采用第一次,按 2 采用第二次,"
@@ -101,7 +101,7 @@ class ReconcilePage(LivePage):
         splitter.addWidget(self._titled(QLabel("待核对选票(↑↓ 选择,Tab 进入对照表)"), self.queue))
         splitter.addWidget(self._titled(self.compare_title, self.compare))
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 720])
+        splitter.setSizes([380, 780])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.counts)

@@ -88,8 +88,6 @@ class ProjectorWindow(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.footer)
         self.hint = QLabel(LEAVE_HINT, self)  # over the header, only just after opening
-        self.hint.setStyleSheet("background: #FFF4CC; color: #1F2933; padding: 6px 12px;"
-                                "border: 1px solid #9AA8B8; font-size: 16px;")
         self.hint.hide()
         self.setAutoFillBackground(True)
         palette = self.palette()
@@ -365,10 +363,13 @@ class ProjectorWindow(QWidget):
         self.refresh_now()
 
     def show_hint(self) -> None:
+        pixels = max(16, self.height() // 54)  # readable on the laptop, small in the hall
+        self.hint.setStyleSheet("background: #FFF4CC; color: #1F2933; padding: 4px 12px;"
+                                f"border: 1px solid #9AA8B8; font-size: {pixels}px;")
         self.hint.adjustSize()
-        # bottom right of the body, above the footer: the header's 初步结果 badge stays seen
+        # on the right of the footer band: no result row and no 初步结果 badge is covered
         self.hint.move(self.width() - self.hint.width() - 16,
-                       self.height() - self.footer.height() - self.hint.height() - 12)
+                       self.height() - (self.footer.height() + self.hint.height()) // 2)
         self.hint.raise_()
         self.hint.show()
         self.hint_timer.start()
