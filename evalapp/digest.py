@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from decimal import Decimal
 
 from evalapp.domain import EvaluationData, format_decimal, grades_text
@@ -63,3 +64,12 @@ def check_code(hex_digest: str) -> str:
     if len(head) < 16 or any(c not in "0123456789ABCDEF" for c in head):
         raise ValueError("check_code needs at least 16 hex digits")
     return "-".join(head[i:i + 4] for i in range(0, 16, 4))
+
+
+_FULL_DIGEST = re.compile(r"\b[0-9a-fA-F]{64}\b")
+
+
+def with_check_codes(text: str) -> str:
+    """``text`` (e.g. a verify report) for a screen: every full SHA-256 in it written as its
+    校验码."""
+    return _FULL_DIGEST.sub(lambda m: check_code(m.group(0)), text)

@@ -149,9 +149,7 @@ def _department_results(data: EvaluationData, table: _MarkTable, values, excelle
         unscored = NO_SCORE if onsite is None else (
             "缺少" + "、".join(missing) if missing else None)
         items = adjustments.get(dept.name, [])
-        positive = sum((Fraction(a.points) for a in items if a.points > 0), Fraction(0))
-        bonus = positive if settings.bonus_cap is None else min(positive,
-                                                                Fraction(settings.bonus_cap))
+        bonus = capped_bonus([a.points for a in items], settings.bonus_cap)
         penalty = sum((-Fraction(a.points) for a in items if a.points < 0), Fraction(0))
         base = final = None
         if unscored is None:
@@ -288,3 +286,10 @@ def tally(data: EvaluationData, previous: PreviousResult | None = None) -> Tally
         decimals=data.settings.result_decimals, data=data,
         departments=ordered, groups=groups, categories=categories, previous=previous,
         warnings=_warnings(groups, ordered))
+
+
+def capped_bonus(points, cap) -> Fraction:
+    """The bonus that counts for one department: its positive items summed, at most
+    加分上限 ``cap`` (None: no cap). Penalties are never capped."""
+    positive = sum((Fraction(p) for p in points if p > 0), Fraction(0))
+    return positive if cap is None else min(positive, Fraction(cap))

@@ -1,5 +1,6 @@
 """The 定稿与备份 page, the supervision models, the exception hook and the start-up checks."""
 
+import re
 import sys
 
 import pytest
@@ -76,6 +77,25 @@ def test_page_finalises_verifies_and_unlocks(page, db, eid, monkeypatch):
     monkeypatch.setattr(ReasonDialog, "get_reason", staticmethod(lambda *a, **k: "更正录入错误"))
     page.unlock_button.click()
     assert _status(db, eid) != STATUS_FINAL and final_results(db, eid)[0].superseded
+
+
+def test_finalising_refreshes_report_and_last_backup(page, db, eid):
+    """After 定稿 the check report and 最近备份 are the new ones (issue 13), the status names
+    the short 校验码 and never a long hash; the buttons stay where they were."""
+    page.resize(1024, 700)
+    page.show()
+    page.verify()
+    assert "尚未定稿" in page.report.toPlainText()
+    assert page.last_backup.text() == "本次尚未备份"
+    button_at = page.finalise_button.mapTo(page, page.finalise_button.rect().topLeft())
+    page.finalise_button.click()
+    report = page.report.toPlainText()
+    assert "尚未定稿" not in report and "与定稿摘要一致" in report
+    assert page.last_backup.text().startswith("最近备份:")  # the automatic 定稿前 backup
+    assert re.search(r"校验码 [0-9A-F]{4}(-[0-9A-F]{4}){3}", page.status.text())
+    assert not re.search(r"[0-9a-f]{20}", page.status.text() + report)
+    assert page.unlock_button.mapTo(page, page.unlock_button.rect().topLeft()).y() \
+        == button_at.y()
 
 
 def test_wrong_password_leaves_it_locked(page, db, eid, monkeypatch):

@@ -13,6 +13,7 @@ from ui.projector.projector_model import (
     OFFICIAL,
     OUTCOME_WORDS,
     PRELIMINARY,
+    ProjectorProgress,
     ProjectorView,
     build_view,
     view_fields,
@@ -150,3 +151,15 @@ def test_reveal_bottom_first_then_top_first(demo):
     while reveal.next():
         pass
     assert reveal.done and reveal.next() is None
+
+
+def test_progress_never_above_the_issued_count():
+    """"已录入 222/220 张" must never reach the hall; the laptop gets the surplus."""
+    over = ProjectorProgress(220, 222, 221, True)
+    assert over.lines() == ("已录入 220/220 张", "已核对 220 张")
+    assert over.text == "已录入 220/220 张,已核对 220 张" and over.fraction == 1.0
+    assert over.surplus == 2 and "已录入 222 张" in over.secretariat_warning
+    under = ProjectorProgress(220, 210, 200, False)
+    assert under.lines() == ("已录入 210/220 张",) and under.secretariat_warning == ""
+    unknown = ProjectorProgress(None, 30, 30, False)
+    assert unknown.text == "已录入 30 张" and unknown.surplus == 0

@@ -144,7 +144,7 @@ def test_meeting_page_controls_the_projector(qtbot, demo, monkeypatch):
     page.resize(1166, 688)
     page.show()
     page.refresh()
-    assert (page.title, page.shortcut) == ("会场大屏", "Ctrl+0")
+    assert (page.title, page.shortcut) == ("会场大屏", "Ctrl+8")
     assert page.screen_combo.count() >= 1
     page.open_projector()
     p = page.projector
@@ -205,3 +205,81 @@ def test_screenshots(qtbot, demo, tmp_path, size):
     for name, pixmap in shots.items():
         assert (pixmap.width(), pixmap.height()) == size
         assert pixmap.save(str(out / f"projector-{name}-{tag}.png"))
+
+
+# ---- a one-screen laptop (issue 13): the big screen never traps the secretariat ----------
+
+def _opened(qtbot, demo, clock=None):
+    db, eid = demo
+    page = MeetingPage(AppContext(db, Actor("主任", ADMIN), eid), clock=clock or FakeClock())
+    qtbot.addWidget(page)
+    page.resize(1166, 688)
+    page.show()
+    page.refresh()
+    page.open_projector()
+    p = page.projector
+    qtbot.waitUntil(p.isActiveWindow)
+    return page, p
+
+
+@pytest.mark.parametrize("key", ["Esc", "Shift+F5"])
+def test_esc_and_shift_f5_close_the_projector(qtbot, demo, key):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+    page, p = _opened(qtbot, demo)
+    assert len(QApplication.screens()) == 1 and "只有一个显示器" in page.screen_state.text()
+    assert p.hint.isVisible() and "Esc" in p.hint.text()
+    combination = QKeySequence(key)[0]
+    QTest.keyClick(p, combination.key(), combination.keyboardModifiers())
+    assert not p.isVisible()
+    assert page.open_button.isEnabled()  # the page knows it is closed
+
+
+def test_projector_fits_the_screen_it_opens_on(qtbot, demo):
+    page, p = _opened(qtbot, demo)
+    screen = p.screen().geometry()
+    assert p.width() <= screen.width() and p.height() <= screen.height()
+    assert p.geometry() == screen  # not the 1920×1080 it was built with
+
+
+def test_cursor_hides_only_while_still(qtbot, demo, monkeypatch):
+    from PySide6.QtCore import QPoint
+
+    from ui.projector import projector_window
+    pointer = [QPoint(10, 10)]
+
+    class Cursor:
+        @staticmethod
+        def pos():
+            return pointer[0]
+    monkeypatch.setattr(projector_window, "QCursor", Cursor)
+    clock = FakeClock()
+    _page, p = _opened(qtbot, demo, clock)
+    assert not p.cursor_hidden and p.cursor().shape() != Qt.CursorShape.BlankCursor
+    clock.now += 4
+    p.watch_cursor()
+    assert p.cursor_hidden and p.cursor().shape() == Qt.CursorShape.BlankCursor
+    pointer[0] = QPoint(30, 12)  # the chair moves the mouse: the pointer is back
+    p.watch_cursor()
+    assert not p.cursor_hidden and p.cursor().shape() != Qt.CursorShape.BlankCursor
+    p.close()
+    assert p.cursor().shape() != Qt.CursorShape.BlankCursor
+
+
+def test_projector_never_shows_more_than_issued(qtbot, demo):
+    db, eid = demo
+    page, p = _opened(qtbot, demo)
+    issued = p.view.progress.issued
+    first = compute_results(db, eid).result.departments[0].name
+    extra = issued - p.view.progress.entered + 2  # two more ballots than were handed out
+    for n in range(extra):
+        add_ballot(db, CLERK_ACTOR, eid, BallotInput(f"多-{n}", "老同志代表", {first: "90"}))
+    page.ctx.ballots_changed.emit()
+    qtbot.waitUntil(lambda: p.view.progress.entered == issued + 2, timeout=3000)
+    p.set_mode(MODE_PROGRESS)
+    shown = " ".join([p.footer.text, *p.progress.lines])
+    assert f"{issued}/{issued}" in p.footer.text
+    assert str(issued + 2) not in shown
+    page._sync()
+    assert page.warning.isVisible()
+    assert f"已录入 {issued + 2} 张" in page.warning.text() and "多 2 张" in page.warning.text()

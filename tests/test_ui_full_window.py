@@ -32,3 +32,44 @@ def test_every_page_opens_for_its_roles(qtbot, db, qapp, role):
         window.nav.setCurrentRow(row)
         assert window.current_page() is window.pages[row]
     assert "测试员" in window.windowTitle()
+
+
+def test_pages_fit_a_1024_wide_screen(qtbot, db, qapp):
+    """At 1024×768 every page fits beside the navigation without scrolling sideways (the
+    entry page is being rebuilt separately); the window itself never needs more."""
+    apply_ui_font(qapp)
+    evaluation_id = create_demo(db)[-1]
+    window = MainWindow(AppContext(db, Actor("测试员", ADMIN), evaluation_id), page_classes())
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    room = 1024 - window.nav.width()
+    assert window.minimumSizeHint().width() <= 1024
+    for row, page in enumerate(window.pages):
+        window.nav.setCurrentRow(row)
+        qapp.processEvents()
+        if page.title != "选票录入":
+            assert page.minimumSizeHint().width() <= room, page.title
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_no_placeholder_is_cut(qtbot, db, qapp, width):
+    """Every hint written in an empty field can be read whole (issue 13: "综合得分低于此分一律
+    诫勉;…" was cut), on a 1024- and a 1366-wide screen."""
+    from PySide6.QtWidgets import QLineEdit
+    apply_ui_font(qapp)
+    evaluation_id = create_demo(db)[-1]
+    window = MainWindow(AppContext(db, Actor("测试员", ADMIN), evaluation_id), page_classes())
+    qtbot.addWidget(window)
+    window.resize(width, 740)
+    window.show()
+    cut = []
+    for row, page in enumerate(window.pages):
+        window.nav.setCurrentRow(row)
+        qapp.processEvents()
+        for edit in page.findChildren(QLineEdit):
+            hint = edit.placeholderText()
+            if hint and edit.isVisible() and \
+                    edit.fontMetrics().horizontalAdvance(hint) + 14 > edit.width():
+                cut.append((page.title, hint, edit.width()))
+    assert cut == []

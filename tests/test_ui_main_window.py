@@ -99,7 +99,8 @@ def test_pages_follow_the_role(qtbot, db, role, titles):
     assert "2021年度区级部门工作业绩集中考评(初步)" in window.windowTitle()
     assert "某人" in window.windowTitle()
     actions = [a.text() for a in window.menuBar().actions()[1].menu().actions()]
-    assert actions == titles
+    assert actions[:len(titles)] == titles  # the pages, then 在导航与页面之间切换 (F6)
+    assert actions[len(titles) + 1:] == ["在导航与页面之间切换"]
     import_action = next(a for a in window.menuBar().actions()[0].menu().actions()
                          if a.text().startswith("导入工作簿"))
     assert import_action.isEnabled() == (role == ADMIN)
@@ -187,3 +188,24 @@ def test_changes_saved_elsewhere_reach_the_pages(qtbot, db):
     assert heard == [1]
     watcher.poll()
     assert heard == [1]
+
+
+def test_remembered_geometry_fits_a_smaller_screen(qtbot, db, monkeypatch):
+    """A window remembered at 1366×768 (or placed off to the right) reopens inside the screen."""
+    from ui import preferences
+    big = MainWindow(AppContext(db, Actor("张主任", ADMIN)), PAGES)
+    qtbot.addWidget(big)
+    big.setGeometry(600, 300, 1366, 768)
+    saved = big.saveGeometry()
+    monkeypatch.setattr(preferences, "window_geometry", lambda: saved)
+    window = MainWindow(AppContext(db, Actor("张主任", ADMIN)), PAGES)
+    qtbot.addWidget(window)
+    window.restore_state()
+    area = window.screen().availableGeometry()
+    assert area.width() < 1366  # the test screen is smaller than the remembered window
+    assert area.contains(window.frameGeometry())
+    monkeypatch.setattr(preferences, "window_geometry", lambda: None)  # first run: 1366×768
+    first = MainWindow(AppContext(db, Actor("张主任", ADMIN)), PAGES)
+    qtbot.addWidget(first)
+    first.restore_state()
+    assert area.contains(first.frameGeometry())

@@ -67,7 +67,9 @@ def test_provisional_note_and_final_digest(page, monkeypatch):
     monkeypatch.setattr(documents_module, "is_final", lambda db, eid: True)
     page.refresh()
     digest = page.results.result.digest
-    assert "正式结果" in page.note.text() and digest[:16] in page.note.text()
+    from evalapp.digest import check_code
+    assert "正式结果" in page.note.text() and check_code(digest) in page.note.text()
+    assert digest[:8] not in page.note.text() + page.note.toolTip()  # never the long hash
     page.preview_document()
     text = _pdf_text(page.made.pdf).replace("\n", "").replace(" ", "")
     assert page.made.final and digest[:16] in text
@@ -89,7 +91,8 @@ def test_page_navigation_and_zoom(page, qtbot):
     assert preview.view.zoomFactor() == pytest.approx(fitted * 1.2)
     qtbot.keyClick(preview.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert preview.view.zoomFactor() == pytest.approx(fitted)
-    qtbot.keyClick(preview.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(preview.view, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
     assert preview.view.zoomMode() == preview.view.ZoomMode.FitToWidth
 
 

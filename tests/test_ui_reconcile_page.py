@@ -71,6 +71,8 @@ def test_difference_is_marked_and_settled_with_key_1(qtbot, conflict):
     assert "取第一次" in model.index(row, CHOSEN).data()
     messages = []
     page.ctx.saved.connect(messages.append)
+    page._say("所有不一致处都已选定,按 Ctrl+Enter 确认。这一行很长时也不会挤动右边的按钮" * 3)
+    button_at = page.confirm_button.mapTo(page, page.confirm_button.rect().topLeft())
     page.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=1000)
     with qtbot.waitSignal(page.ctx.ballots_changed, timeout=1000):
@@ -79,6 +81,10 @@ def test_difference_is_marked_and_settled_with_key_1(qtbot, conflict):
     assert ballot.status == "confirmed" and ballot.marks[names[3]] == "88"
     assert list_conflicts(db, ADMIN_A, evaluation_id) == []
     assert page.queue_model.rowCount() == 0 and messages == ["已核对确认 选票 Q001"]
+    assert page.message.text().startswith("✓ 已核对确认")  # success is never shown with ⚠
+    page.layout().activate()
+    assert page.confirm_button.mapTo(page, page.confirm_button.rect().topLeft()).x() \
+        == button_at.x()  # the message changed, the buttons did not move
 
 
 def test_confirm_waits_for_every_difference(qtbot, conflict):

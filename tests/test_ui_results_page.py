@@ -69,7 +69,10 @@ def test_numbers_equal_the_command_line(page, demo):
     ballots = expected["ballots"]
     assert (f"选票 共 {ballots['total']} 张 有效 {ballots['valid']} 张 无效 "
             f"{ballots['invalid']} 张") in page.header.text()
-    assert expected["digest"][:16] in page.header.text() and "初步结果" in page.header.text()
+    from evalapp.digest import check_code
+    assert f"校验码 {check_code(expected['digest'])}" in page.header.text()  # "3F2A-9C1B-…"
+    assert expected["digest"][:8] not in page.header.text() + page.header.toolTip()
+    assert "初步结果" in page.header.text()
 
 
 def test_outcome_words_and_margins(page):
@@ -150,6 +153,10 @@ def test_chart_has_one_bar_per_department(page):
         assert len(page.chart.bar_labels()) == len(members)
         values = [s.at(i) for s in page.chart.series.barSets() for i in range(s.count())]
         assert sum(1 for v in values if v) == len(members)
+        from ui.widgets.chart_axis import tick_values
+        axis = page.chart.values
+        assert axis.tickInterval() in (5, 10) and axis.tickType() == axis.TickType.TicksDynamic
+        assert all(t % axis.tickInterval() == 0 for t in tick_values(axis))  # 75/80/85…
 
 
 def test_ballot_statistics(page):

@@ -188,3 +188,29 @@ def test_table_models_pass_modeltester(qtmodeltester, db, demo):
                    [(999, Adjustment("区统计局", Decimal(0), "事故", True))], 2)
     qtmodeltester.check(items)
     assert items.index(items.rowCount() - 1, 3).data() == VETO_WORD
+
+
+def test_bonus_above_the_cap_says_only_the_cap_counts(qtbot, db, demo):
+    """加分上限 2 (the demo's): +5 for one department is accepted with a note that only 2
+    count — and the tally does count 2 (issue 13)."""
+    from evalapp.services.results import compute_results
+    assert get_data(db, demo).settings.bonus_cap == Decimal(2)
+    page = open_page(qtbot, db, demo)
+    name = next(d for d in page.departments
+                if not any(a.department == d for _id, a in roster.list_adjustments(db, demo)))
+    before = next(d for d in compute_results(db, demo).result.departments if d.name == name)
+    page.items.setFocus()
+    qtbot.keyClick(page.items, Qt.Key.Key_N, CTRL)
+    dialog = page.dialog
+    dialog.department.setCurrentIndex(dialog.department.findText(name))
+    dialog.points.setFocus()
+    qtbot.keyClicks(dialog.points, "1")
+    assert dialog.cap.text() == ""  # within the cap: nothing to say
+    qtbot.keyClicks(dialog.points, "5")  # 15
+    assert "加分上限 2 分" in dialog.cap.text() and "只计 2 分" in dialog.cap.text()
+    type_text(dialog.reason, "获评全国先进集体")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert not dialog.isVisible()  # a hint, not a refusal
+    after = next(d for d in compute_results(db, demo).result.departments if d.name == name)
+    assert after.base_exact == before.base_exact
+    assert after.final_exact - before.final_exact == 2

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from evalapp.db import models
-from evalapp.domain import TIE_ONSITE, Quota
+from evalapp.domain import TIE_ONSITE, Component, Quota
 from evalapp.services.audit_log import list_audit
 from evalapp.services.context import ADMIN, CLERK, Actor
 from evalapp.services.demo import create_demo
@@ -92,9 +92,12 @@ def test_invalid_value_disables_save_and_says_why(qtbot, db):
     assert get_settings(db, ctx.evaluation_id).high_line == Decimal(95)
     retype(qtbot, page.ratio_edit, "abc")
     assert "不是数字" in page._error_labels["excellent_ratio"].text()
+    below = page.identical_box.mapTo(page, page.identical_box.rect().topLeft())
     retype(qtbot, page.high_line_edit, "96")
     retype(qtbot, page.ratio_edit, "0.25")
     assert not label.isVisible()
+    qtbot.wait(50)  # (layouts settle) the warnings went away: the fields below did not move
+    assert page.identical_box.mapTo(page, page.identical_box.rect().topLeft()) == below
     assert page.save_button.isEnabled()
     save(qtbot, page, ctx)
     assert get_settings(db, ctx.evaluation_id).high_line == Decimal(96)
@@ -221,6 +224,9 @@ def test_new_empty_evaluation(qtbot, db):
     qtbot.addWidget(page)
     assert "尚未设置评委类别" in page.summary_text()
     assert "综合得分 = 集中考评得分" in page.summary_text()
+    # 得分构成 is not empty: it starts with 集中考评 100 (issue 13), saved as such
+    assert page.component_model.components() == [Component("集中考评", Decimal(100))]
+    assert get_data(db, evaluation_id).components == [Component("集中考评", Decimal(100))]
     assert page.commend_edit.isEnabled()  # no categories: quotas of the whole ranking
     page.commend_edit.setText("3")
     page.admonish_edit.setText("10%")

@@ -70,6 +70,10 @@ def _selftest_steps() -> None:
           f"resources {resource()}")
     app = QApplication.instance() or QApplication([])
     print(f"Qt platform {app.platformName()}, font {apply_ui_font(app)}")
+    if not install_translator(app):
+        raise RuntimeError("Qt's Chinese catalogue (qtbase_zh_CN.qm) missing")
+    from PySide6.QtCore import QCoreApplication
+    print(f"Qt zh_CN: {QCoreApplication.translate('QFileDialog', '&Look in:')}")
     sheets = {name: len(style_sheet(name)) for name in STYLES}
     if app_icon().isNull() or not all(sheets.values()):
         raise RuntimeError(f"icons or styles missing: {sheets}")
@@ -134,22 +138,17 @@ def prepare_application(argv: list[str]):
     app.setOrganizationName("evalapp")
     app.setWindowIcon(app_icon())
     install_translator(app)
+    from ui import wheel_guard
+    wheel_guard.install(app)
     apply_ui_font(app)
     apply_style(app, preferences.style_name())
     return app
 
 
 def install_translator(app) -> bool:
-    """Qt's own Chinese strings (是/否/取消 in message boxes, the print dialog)."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-                           "qtbase", "_", folder):
-        return False
-    app.installTranslator(translator)
-    app._evalapp_translator = translator  # keep it alive
-    return True
+    """Qt's own Chinese strings (是/否/取消 in message boxes, the file and print dialogs)."""
+    from ui import qt_chinese
+    return qt_chinese.install(app)
 
 
 def start_session(db, parent=None, demo_if_empty: bool = False,

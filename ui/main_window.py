@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-    QSplitter, QStackedWidget,
+    QApplication, QDialog, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QListWidget,
+    QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
 )
 
 from evalapp import APP_NAME
@@ -18,7 +18,7 @@ from evalapp.domain import STATUS_FINAL, DomainError
 from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data, get_settings, list_evaluations
 from evalapp.services.evaluations import import_evaluation
-from ui import preferences
+from ui import preferences, wheel_guard
 from ui.batch_actions import export_station_batch, import_station_batches
 from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
@@ -36,6 +36,17 @@ def _start_action(name: str):
     return action
 
 
+def _scrolling(page: Page) -> QScrollArea:
+    """A page in a frameless scroll area: a page wider or taller than a small screen
+    (1024×768) scrolls instead of pushing the window past the edge of the screen."""
+    area = QScrollArea()
+    area.setObjectName("pageArea")
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    return area
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, page_classes: list[type[Page]], parent=None):
         super().__init__(parent)
@@ -49,12 +60,16 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         self.nav.currentRowChanged.connect(self.show_page)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.nav.itemClicked.connect(lambda _item: self.focus_page())  # a click: into the page
+        QApplication.instance().focusChanged.connect(self._keep_focus_on_shown_page)
+        wheel_guard.install()  # (ui.app installs it at start; here for windows built alone)
+        central = QWidget()  # not a splitter: the navigation has a fixed width, and a
+        row = QHBoxLayout(central)  # splitter left ~80 px of nothing beside it
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self.pages: list[Page] = []
@@ -69,7 +84,7 @@ class MainWindow(QMainWindow):
                       if cls.permission is None or ctx.may(cls.permission)]
         for page in self.pages:
             QListWidgetItem(page.title, self.nav).setSizeHint(QSize(0, 34))
-            self.stack.addWidget(page)
+            self.stack.addWidget(_scrolling(page))
         self._menus()
         ctx.saved.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.watcher = ChangeWatcher(ctx, parent=self._session)  # other stations' saves
@@ -89,10 +104,11 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         self.nav.blockSignals(False)
-        for page in self.pages:
-            self.stack.removeWidget(page)
-            page.hide()
-            page.deleteLater()
+        while self.stack.count():  # each page sits in its scroll area (_scrolling)
+            area = self.stack.widget(0)
+            self.stack.removeWidget(area)
+            area.hide()
+            area.deleteLater()
         self.pages = []
         self.menuBar().clear()
         self._session.deleteLater()
@@ -176,8 +192,10 @@ class MainWindow(QMainWindow):
         self._action(files, "退出(&X)", self.close, "Ctrl+Q", icon_name="quit")
         pages = self.menuBar().addMenu("页面(&P)")
         for index, page in enumerate(self.pages):
-            self._action(pages, page.title, lambda _=False, i=index: self.nav.setCurrentRow(i),
+            self._action(pages, page.title, lambda _=False, i=index: self.open_page(i),
                          page.shortcut)
+        pages.addSeparator()
+        self._action(pages, "在导航与页面之间切换", self.toggle_focus, "F6")
         self._view_menu()
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "使用说明(&G)", self.show_guide, "F1", icon_name="help")
@@ -191,7 +209,6 @@ class MainWindow(QMainWindow):
     def _view_menu(self) -> None:
         view = self.menuBar().addMenu("视图(&V)")
         self.style_actions = QActionGroup(self._session)
-        from PySide6.QtWidgets import QApplication
         active = current_style(QApplication.instance())
         for key, (label, _file) in STYLES.items():
             action = self._action(view, label, lambda _=False, k=key: self.set_style(k),
@@ -202,7 +219,6 @@ class MainWindow(QMainWindow):
             self.style_actions.addAction(action)
 
     def set_style(self, name: str) -> None:
-        from PySide6.QtWidgets import QApplication
         applied = apply_style(QApplication.instance(), name)
         if self.remember:
             preferences.set_style_name(applied)
@@ -245,7 +261,39 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def current_page(self) -> Page | None:
-        return self.stack.currentWidget()
+        index = self.stack.currentIndex()
+        return self.pages[index] if 0 <= index < len(self.pages) else None
+
+    def open_page(self, index: int) -> None:
+        """A page chosen by its shortcut: shown, and the keyboard goes into it."""
+        self.nav.setCurrentRow(index)
+        self.focus_page()
+
+    def focus_page(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.take_focus()
+
+    def _keep_focus_on_shown_page(self, old, new) -> None:
+        """A page that is not shown never holds the keyboard: a hidden page refreshing itself
+        (e.g. after 部门 saved a change) must not pull the focus away from the shown one."""
+        if new is None or not self.isAncestorOf(new):
+            return
+        hidden = next((p for p in self.pages if p is not self.current_page()
+                       and p.isAncestorOf(new)), None)
+        if hidden is None:
+            return
+        if old is not None and old.isVisible() and self.isAncestorOf(old):
+            old.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_page()
+
+    def toggle_focus(self) -> None:
+        """F6: from the navigation into the page, from anywhere in the page to the navigation."""
+        if self.nav.hasFocus():
+            self.focus_page()
+        else:
+            self.nav.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
         final = self.update_title()
@@ -373,6 +421,22 @@ class MainWindow(QMainWindow):
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1366, 768)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen the window is on, never partly off it (a geometry
+        remembered on a 1366-wide screen, shown on a 1024×768 one)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() + 1 - width - frame.width())
+        y = min(max(self.y(), area.top()), area.bottom() + 1 - height - frame.height())
+        self.move(x, y)
 
     def _remember_evaluation(self, evaluation_id) -> None:
         if self.remember:
@@ -384,8 +448,3 @@ class MainWindow(QMainWindow):
             preferences.set_last_evaluation(self.ctx.db.url, self.ctx.evaluation_id)
         super().closeEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.key() == Qt.Key.Key_F6:  # jump between navigation and page
-            (self.stack if self.nav.hasFocus() else self.nav).setFocus()
-            return
-        super().keyPressEvent(event)

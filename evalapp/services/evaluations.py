@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import (
-    GRADE_MODE, SCORE_MODE, STATUS_FINAL, STATUS_LABELS, DomainError,
+    GRADE_MODE, ONSITE_COMPONENT, SCORE_MODE, STATUS_FINAL, STATUS_LABELS, Component,
+    DomainError,
     EvaluationData, Settings,
 )
 from evalapp.services.context import (
@@ -118,8 +119,10 @@ def create_evaluation(db: Database, actor: Actor, name: str, year: int | None,
     if mode not in (SCORE_MODE, GRADE_MODE):
         raise DomainError("计分方式应为百分制或等次制")
     settings = Settings(name=name.strip(), year=year, mode=mode)
+    # 得分构成 starts with the one part every evaluation has (its label says "须含集中考评")
+    onsite = [Component(ONSITE_COMPONENT, Decimal(100))]
     with unit_of_work(db) as s:
-        ev = insert_evaluation(s, EvaluationData(settings=settings))
+        ev = insert_evaluation(s, EvaluationData(settings=settings, components=onsite))
         s.flush()
         audit(s, actor, ev.id, "新建考评", ev.name, new={"年度": year})
         return ev.id

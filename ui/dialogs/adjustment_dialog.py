@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
 )
 
@@ -23,8 +24,10 @@ class AdjustmentDialog(SaveDialog):
     """部门 · 分值 · 事由 · 一票否决; ``save(adjustment)`` returns an error or None."""
 
     def __init__(self, departments: list[str], save: Callable[[Adjustment], str | None],
-                 parent=None, department: str | None = None):
+                 parent=None, department: str | None = None,
+                 cap_note: Callable[[str, Decimal], str] | None = None):
         super().__init__(save, parent)
+        self._cap_note = cap_note  # (department, points) -> "only 2 of 5 count" or ""
         self._departments = list(departments)
         self.setWindowTitle("新增加减分或一票否决")
         self.setMinimumWidth(520)
@@ -36,9 +39,16 @@ class AdjustmentDialog(SaveDialog):
         self.reason.setPlaceholderText("必填,例如:获评全国先进集体")
         self.veto = QCheckBox("一票否决(该部门排在最后并列入诫勉,分值可填 0)")
         self.veto.toggled.connect(self._veto_toggled)
+        self.cap = QLabel()  # 加分上限: what will really count (a hint, not a refusal)
+        self.cap.setWordWrap(True)
+        self.cap.setStyleSheet("color: #8A5A00;")
+        self.cap.setMinimumHeight(self.cap.fontMetrics().height() * 2)  # reserved: no jumps
+        self.points.textChanged.connect(self._show_cap)
+        self.department.currentTextChanged.connect(self._show_cap)
         form = QFormLayout()
         form.addRow("部门(&D):", self.department)
         form.addRow("分值(&P):", self.points)
+        form.addRow("", self.cap)
         form.addRow("事由(&R):", self.reason)
         form.addRow("", self.veto)
         self._lay_out_form(form)
@@ -60,6 +70,18 @@ class AdjustmentDialog(SaveDialog):
                             if department in self._departments else -1)
         box.lineEdit().setPlaceholderText("输入部门名称中的字可筛选")
         return box
+
+    def _show_cap(self, *_args) -> None:
+        text = ""
+        if self._cap_note is not None:
+            raw = self.points.text().strip().replace("−", "-").replace("+", "")
+            try:
+                points = Decimal(raw)
+            except InvalidOperation:
+                points = None
+            if points is not None and points.is_finite() and points > 0:
+                text = self._cap_note(self.department.currentText().strip(), points)
+        self.cap.setText(text)
 
     def _veto_toggled(self, on: bool) -> None:
         if on and not self.points.text().strip():

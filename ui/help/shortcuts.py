@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
-FIXED = (("导航与页面之间切换", "F6"), ("确认 / 取消", "回车 / Esc"),
+FIXED = (("确认 / 取消", "回车 / Esc"),
          ("打开菜单", "Alt + 菜单名后括号中的字母"))
 
 

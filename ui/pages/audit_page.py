@@ -42,7 +42,7 @@ class AuditPage(LivePage):
 
     title = "操作日志"
     permission = MANAGE
-    shortcut = "Ctrl+8"
+    shortcut = "Ctrl+0"
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)

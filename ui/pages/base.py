@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -74,6 +74,29 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the services (called when it is shown)."""
+
+    # The focus policy of every page: opened by its shortcut (Ctrl+1 …), by a click in the
+    # navigation or by F6, a page takes the keyboard at once, so its own shortcuts
+    # (WidgetWithChildrenShortcut) work without a Tab or a click first.
+    def focus_target(self) -> QWidget | None:
+        """The widget that takes the keyboard when the page is opened; None: the first one
+        that Tab would reach."""
+        return None
+
+    def take_focus(self) -> None:
+        target = self.focus_target()
+        if target is None or not target.isVisibleTo(self) or not target.isEnabled():
+            target = self._first_in_tab_order()
+        (target or self).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _first_in_tab_order(self) -> QWidget | None:
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (self.isAncestorOf(widget) and widget.isVisibleTo(self) and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                return widget.focusProxy() or widget
+            widget = widget.nextInFocusChain()
+        return None
 
     def show_error(self, exc: Exception, title: str = "无法完成") -> None:
         """A user's error in a dialog, in plain Chinese."""

@@ -97,11 +97,11 @@ class DepartmentsPage(Page):
                                       "述职顺序提前一位,也可拖动")
         self.down_action = self._action("下移 Ctrl+↓", "Ctrl+Down",
                                         lambda: self.move_current(1), "述职顺序推后一位,也可拖动")
-        self.import_action = self._action("从工作簿导入部门 Ctrl+I", "Ctrl+I",
+        self.import_action = self._action("从工作簿导入 Ctrl+I", "Ctrl+I",
                                           self.import_workbook,
                                           "从 .xlsx 工作簿的“部门”工作表导入:新增部门,"
                                           "同名部门更新")
-        self.undo_action = self._action("撤销上一次修改 Ctrl+Z", "Ctrl+Z", self.undo,
+        self.undo_action = self._action("撤销 Ctrl+Z", "Ctrl+Z", self.undo,
                                         "撤销本页上一次修改")
 
     def _lay_out(self) -> None:

@@ -140,7 +140,7 @@ class GroupsPage(Page):
         self.undo_button.setEnabled(not self.read_only and bool(self._undo))
         self.state.setText("" if self.read_only else
                            f"有 {len(problems)} 处需要修改,改好后才能保存" if problems
-                           else "有未保存的修改" if dirty else "已是保存的评委设置")
+                           else "有未保存的修改" if dirty else "✓ 评委设置均已保存")
 
     # Saving and undoing.
 

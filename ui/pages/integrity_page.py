@@ -3,6 +3,7 @@ supervision aids (per-clerk error rates, outlier ballots)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, QTimer
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from evalapp.digest import check_code, with_check_codes
 from evalapp.domain import STATUS_FINAL
 from evalapp.services import backup as backups
 from evalapp.services.context import MANAGE
@@ -54,6 +56,7 @@ def _table(model) -> QTableView:
     proxy.setSortRole(SORT_ROLE)
     view = QTableView()
     view.setModel(proxy)
+    view.setTabKeyNavigation(False)  # Tab leaves the table
     view.setSortingEnabled(True)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
@@ -74,19 +77,21 @@ class IntegrityPage(Page):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText("点“核对”后这里显示核对报告")
-        self.finalise_button = _button("定稿(&F)", self.finalise)
+        self.finalise_button = _button("定稿(&D)", self.finalise)
         self.unlock_button = _button("解锁…", self.unlock)
         self.ack_button = _button("确认票数…", self.acknowledge)
+        self._report_of: tuple | None = None  # (evaluation, status) the report was made for
+        self._backup_elsewhere: tuple | None = None  # (time, path) of a backup to a folder
         final = QGroupBox("定稿")
         box = QVBoxLayout(final)
-        box.addWidget(self.status)
-        box.addWidget(self.problems)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # first: the buttons never move when the texts below change
         for b in (self.finalise_button, self.unlock_button, self.ack_button,
-                  _button("核对(&V)", self.verify)):
+                  _button("核对(&K)", self.verify)):
             row.addWidget(b)
         row.addStretch()
         box.addLayout(row)
+        box.addWidget(self.status)
+        box.addWidget(self.problems)
         box.addWidget(self.report)
         layout = QVBoxLayout(self)
         layout.addWidget(final, 3)
@@ -111,12 +116,15 @@ class IntegrityPage(Page):
         self.keep.valueChanged.connect(self._apply_timer)
         self.last_backup = QLabel("本次尚未备份")
         group = QGroupBox("备份")
-        row = QHBoxLayout(group)
+        row = QHBoxLayout()
         for w in (_button("立即备份", self.backup_now), _button("备份到文件夹…", self.backup_to),
                   _button("从备份恢复…", self.restore), QLabel("自动备份:每"), self.every,
-                  QLabel("保留最近"), self.keep, self.last_backup):
+                  QLabel("保留最近"), self.keep):
             row.addWidget(w)
         row.addStretch()
+        column = QVBoxLayout(group)
+        column.addLayout(row)
+        column.addWidget(self.last_backup)  # its own line: a longer text moves no button
         return group
 
     def _supervision_box(self) -> QGroupBox:
@@ -142,11 +150,15 @@ class IntegrityPage(Page):
         record = current_final(self.ctx.db, info.id) if final else None
         self.status.setText(
             f"“{info.name}”:正式结果(已定稿,{record.finalised_at:%Y-%m-%d %H:%M} "
-            f"由{record.finalised_by}定稿,摘要 {record.digest[:16]}…)" if record else
+            f"由{record.finalised_by}定稿,校验码 {check_code(record.digest)})" if record else
             f"“{info.name}”:初步结果(尚未定稿)")
         problems = [] if final else finalise_problems(self.ctx.db, info.id)
         self.problems.setText("⚠ 定稿前还需处理:\n" + "\n".join(problems) if problems
                               else ("" if final else "✓ 各项检查已通过,可以定稿"))
+        self.problems.setVisible(bool(self.problems.text()))
+        self._show_last_backup()
+        if self._report_of is not None and self._report_of != (info.id, info.status):
+            self.verify()  # the report shown was made before 定稿 / 解锁: make it again
         self.finalise_button.setEnabled(not final and not problems)
         self.unlock_button.setEnabled(final)
         self.ack_button.setEnabled(not final and any("多于发出" in p for p in problems))
@@ -171,7 +183,7 @@ class IntegrityPage(Page):
         record = self.call(finalise, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
                            password)
         if record is not None:
-            self._changed(f"已定稿,摘要 {record.digest[:16]}…")
+            self._changed(f"已定稿,校验码 {check_code(record.digest)}")
 
     def _admin_password(self, title: str) -> str | None:
         """The acting 管理员's password, asked again (None: cancelled)."""
@@ -200,22 +212,41 @@ class IntegrityPage(Page):
             self._changed("已确认票数")
 
     def verify(self) -> None:
+        info = self._info()
         report = self.call(verify, self.ctx.db, self.ctx.evaluation_id)
         if report is not None:
-            self.report.setPlainText(report.text())
+            self.report.setPlainText(with_check_codes(report.text()))
+            self._report_of = (info.id, info.status) if info else None
 
     # ---- backups -------------------------------------------------------------------
     def _backup(self, kind: str, folder: str | None = None) -> None:
         db = self.ctx.db
 
         def done(path) -> None:
-            self.last_backup.setText(f"最近备份:{Path(path).name}")
+            if folder:
+                self._backup_elsewhere = (datetime.now(), Path(path))
+            self._show_last_backup()
             self.ctx.saved.emit(f"已备份到 {path}")
 
         work = (lambda: backups.make_backup(db, kind, folder)) if folder else \
             (lambda: backups.automatic_backup(db, kind, self.keep.value()))
         tasks.run_in_background(work, done, lambda exc: self.show_error(exc, "备份失败"), self,
                                 "正在备份……")
+
+    def _show_last_backup(self) -> None:
+        """The newest backup: in the usual folder (also the automatic ones, e.g. 定稿前) or
+        the last one made to another folder in this session."""
+        live = self.ctx.db.file_path
+        newest = backups.list_backups(backups.default_folder(live)) if live else []
+        found = [(b.created, b.path) for b in newest[:1]]
+        if self._backup_elsewhere is not None:
+            found.append(self._backup_elsewhere)
+        if not found:
+            self.last_backup.setText("本次尚未备份")
+            return
+        when, path = max(found)
+        self.last_backup.setText(f"最近备份:{when:%m-%d %H:%M:%S}")
+        self.last_backup.setToolTip(str(path))
 
     def backup_now(self) -> None:
         self._backup("手动")

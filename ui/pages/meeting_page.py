@@ -8,6 +8,7 @@ import time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -59,7 +60,7 @@ class MeetingPage(Page):
 
     title = "会场大屏"
     permission = VIEW_RESULTS
-    shortcut = "Ctrl+0"
+    shortcut = "Ctrl+8"
 
     def __init__(self, ctx, parent=None, clock=time.monotonic):
         super().__init__(ctx, parent)
@@ -69,14 +70,18 @@ class MeetingPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self._screen_box())
         layout.addWidget(self._mode_box())
-        row = QHBoxLayout()
-        row.addWidget(self._reveal_box(), 1)
-        row.addWidget(self._timer_box(), 1)
-        layout.addLayout(row)
+        self.boxes = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # one above the other
+        self.boxes.addWidget(self._reveal_box(), 1)                 # on a narrow screen
+        self.boxes.addWidget(self._timer_box(), 1)
+        layout.addLayout(self.boxes)
         note = QLabel("大屏只显示名次、部门、综合得分、结果和较上年升降,以及录入进度;"
                       "不显示任何一张选票、录入员或评委的信息。定稿前标注“初步结果”。")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.warning = QLabel()  # for the secretariat only: never on the big screen
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #A61B29; font-weight: bold;")
+        layout.addWidget(self.warning)
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(120)
@@ -88,6 +93,15 @@ class MeetingPage(Page):
         self._sync()
 
     # ------------------------------------------------------------------ layout
+    NARROW = 900  # below this width the 逐条揭晓 and 述职计时 boxes stack
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        direction = QBoxLayout.Direction.TopToBottom if self.width() < self.NARROW \
+            else QBoxLayout.Direction.LeftToRight
+        if self.boxes.direction() != direction:
+            self.boxes.setDirection(direction)
+
     def _screen_box(self) -> QGroupBox:
         box = QGroupBox("大屏")
         self.screen_combo = QComboBox()
@@ -253,7 +267,15 @@ class MeetingPage(Page):
         self.open_button.setEnabled(not shown)
         self.close_button.setEnabled(shown)
         where = p.screen().name() if shown and p.screen() else ""
-        self.screen_state.setText(f"大屏已打开:{where}" if shown else "大屏未打开")
+        alone = len(QGuiApplication.screens()) == 1
+        state = f"大屏已打开:{where}" if shown else "大屏未打开"
+        if alone:
+            state += "(只有一个显示器:大屏会盖住本机屏幕,按 Esc 或 Shift+F5 关闭)"
+        self.screen_state.setText(state)
+        self.screen_state.setWordWrap(True)
+        warning = p.latest.progress.secretariat_warning if p.latest is not None else ""
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
         count = len(p.all_pages()) if shown else 0
         self.page_state.setText(f"大屏第 {p.page_index % count + 1}/{count} 页" if count else "")
         self.reveal_state.setText(p.reveal.status())

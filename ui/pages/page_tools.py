@@ -65,7 +65,9 @@ def enlarge_font(widget: QWidget, step: float = 1) -> None:
 
 
 def row_table(table: QTableView) -> QTableView:
-    """A table read one row at a time: no row numbers, alternate colours, one row selected."""
+    """A table read one row at a time: no row numbers, alternate colours, one row selected;
+    arrows move in it and Tab leaves it (to the next control, e.g. 待核对 → 对照表)."""
+    table.setTabKeyNavigation(False)
     table.verticalHeader().setVisible(False)
     table.setAlternatingRowColors(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

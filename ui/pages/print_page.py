@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evalapp.digest import check_code
 from evalapp.domain import DomainError
 from evalapp.reports.notice_pdf import NoticeOptions, default_notice_options
 from evalapp.services.context import VIEW_RESULTS
@@ -187,18 +189,19 @@ class PrintPage(Page):
         form.addRow(self.serial_hint)
         return box
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, keys, tip, slot in (
+    def _buttons(self) -> QGridLayout:
+        """预览 · 打印 on one line, 另存为PDF under them (fits a 1024-wide screen)."""
+        row = QGridLayout()
+        for place, (text, keys, tip, slot) in enumerate((
                 ("预览(F5)", "F5", "生成文件并在右侧显示", self.preview_document),
                 ("打印(Ctrl+P)", "Ctrl+P", "选择打印机并打印", self.print_current),
                 ("另存为PDF(Ctrl+Shift+S)", "Ctrl+Shift+S", "把文件保存为 PDF",
-                 self.save_pdf)):
+                 self.save_pdf))):
             button = QPushButton(text)
             button.setToolTip(f"{tip}({keys})")
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, slot)
-            row.addWidget(button)
+            row.addWidget(button, place // 2, place % 2, 1, 1 + place // 2)
             setattr(self, f"{slot.__name__}_button", button)
         return row
 
@@ -305,12 +308,12 @@ class PrintPage(Page):
         size = self.note.fontMetrics().height()
         self.note_icon.setPixmap(self.style().standardIcon(icon).pixmap(size, size))
         digest = results.result.digest
-        text = (f"正式结果:打印件印有结果摘要 {digest[:16]}……,可用 verify 命令核对。" if final
+        text = (f"正式结果:校验码 {check_code(digest)},打印件上的校验码应与此一致。" if final
                 else PROVISIONAL_NOTE)
         if results.unconfirmed:
             text += f" 另有未核对选票 {results.unconfirmed} 张未计入。"
         self.note.setText(f"<b>{text}</b>")
-        self.note.setToolTip(f"结果摘要(SHA-256):{digest}")
+        self.note.setToolTip("校验码由全部选票和设置算出,任何一处改动都会改变它。")
 
     def _show_serials(self, *_args) -> None:
         self.serial_hint.setText("" if self.results is None else serial_summary(

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget
+    QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget
 )
 
 from evalapp.domain import DomainError
@@ -90,7 +90,7 @@ class ReconcilePage(LivePage):
         header = self.compare.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(ITEM, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((FIRST, 120), (SECOND, 120), (CHOSEN, 210)):
+        for column, width in ((FIRST, 100), (SECOND, 100), (CHOSEN, 180)):  # fits 1024 wide
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.compare.setToolTip("≠ 标出两次录入不一致处:按 1 采用第一次,按 2 采用第二次,"
@@ -101,7 +101,7 @@ class ReconcilePage(LivePage):
         splitter.addWidget(self._titled(QLabel("待核对选票(↑↓ 选择,Tab 进入对照表)"), self.queue))
         splitter.addWidget(self._titled(self.compare_title, self.compare))
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 720])
+        splitter.setSizes([380, 780])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.counts)
@@ -122,8 +122,11 @@ class ReconcilePage(LivePage):
     def _actions(self) -> QHBoxLayout:
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # its text never pushes the note or the buttons sideways (a click must land where aimed)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note = QLineEdit()
-        self.note.setPlaceholderText("核对说明(可不填),例如:已对照原始选票")
+        self.note.setPlaceholderText("核对说明(可不填)")
+        self.note.setToolTip("核对说明,可不填,例如:已对照原始选票")
         self.confirm_button = QPushButton("确认(Ctrl+Enter)")
         self.confirm_button.setToolTip("按选定的值确认这张选票,确认后计入结果(Ctrl+Enter)")
         self.confirm_button.clicked.connect(self.confirm)
@@ -153,8 +156,9 @@ class ReconcilePage(LivePage):
             f"<b>选票 {conflict.serial}</b>:第一次 {conflict.first.operator},"
             f"第二次 {conflict.second.operator} · 不一致 {len(items)} 处 ≠ {'、'.join(items)}")
 
-    def _say(self, text: str) -> None:
-        self.message.setText(f"⚠ {text}" if text else "")
+    def _say(self, text: str, sign: str = "⚠") -> None:
+        """One line under the tables: ⚠ a problem, ✓ done, ⓘ what to do next."""
+        self.message.setText(f"{sign} {text}" if text else "")
 
     # ------------------------------------------------------------------ updating
     def reload(self) -> None:
@@ -197,7 +201,7 @@ class ReconcilePage(LivePage):
             return  # the same ballot with the same entries: keep what was picked
         self.compare_model.set_conflict(conflict, self._departments, self._validate)
         self.note.clear()
-        self._say("" if conflict else "核对队列是空的。")
+        self._say("" if conflict else "核对队列是空的。", "ⓘ")
         rows = self.compare_model.difference_rows()
         if rows:
             self.compare.setCurrentIndex(self.compare_model.index(rows[0], CHOSEN))
@@ -226,7 +230,7 @@ class ReconcilePage(LivePage):
         target = after[0] if after else row
         self.compare.setCurrentIndex(self.compare_model.index(target, CHOSEN))
         if not pending:
-            self._say("所有不一致处都已选定,按 Ctrl+Enter 确认。")
+            self._say("所有不一致处都已选定,按 Ctrl+Enter 确认。", "ⓘ")
 
     def confirm(self) -> None:
         conflict = self.compare_model.conflict
@@ -259,5 +263,5 @@ class ReconcilePage(LivePage):
         self.ctx.ballots_changed.emit()
         self.reload()
         more = self.queue_model.rowCount() > 0
-        self._say(message + (";已打开下一张。" if more else "。"))
+        self._say(message + (";已打开下一张。" if more else "。"), "✓")
         self.queue.setFocus()

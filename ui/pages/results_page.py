@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evalapp.digest import check_code
 from evalapp.domain import ONSITE_COMPONENT, STATUS_FINAL
 from evalapp.services.context import MANAGE, VIEW_RESULTS
 from evalapp.services.evaluations import list_evaluations
@@ -218,11 +219,12 @@ class ResultsPage(LivePage):
         r = results.result
         parts = [f"<b>{html.escape(r.evaluation)}</b>", f"<b>{self._status_text()}</b>",
                  (f"选票 共 {r.total_ballots} 张 有效 {r.valid_ballots} 张 "
-                  f"无效 {r.invalid_ballots} 张"), f"摘要 {r.digest[:16]}"]
+                  f"无效 {r.invalid_ballots} 张"), f"校验码 {check_code(r.digest)}"]
         if results.unconfirmed:
             parts.insert(3, f"另有未核对选票 {results.unconfirmed} 张未计入")
         self.header.setText(" · ".join(parts))
-        self.header.setToolTip(f"摘要(SHA-256):{r.digest}")
+        self.header.setToolTip("校验码由全部选票和设置算出:任何一处改动都会改变它,"
+                               "复核打印件或备份时核对这一组字符即可。")
         self.warnings.clear()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         messages = [warning_advice(w) for w in r.warnings]

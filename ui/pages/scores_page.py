@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evalapp.domain import ONSITE_COMPONENT, Adjustment, DomainError
+from evalapp.domain import ONSITE_COMPONENT, Adjustment, DomainError, format_decimal
 from evalapp.services import roster
 from evalapp.services.context import MANAGE
 from evalapp.services.evaluations import get_data
+from evalapp.tally import capped_bonus
 from ui.dialogs.adjustment_dialog import AdjustmentDialog
 from ui.models.adjustment_table_model import (
     ID_ROLE,
@@ -66,6 +67,7 @@ class ScoresPage(Page):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.dialog: AdjustmentDialog | None = None
+        self._bonus_cap: Decimal | None = None
         self.departments: list[str] = []
         self._undo = UndoList()
         self._new_ids: dict[int, int] = {}  # an item removed and added back gets a new id
@@ -175,6 +177,7 @@ class ScoresPage(Page):
             self.show_error(exc)
             return
         decimals = data.settings.result_decimals
+        self._bonus_cap = data.settings.bonus_cap
         others = [c.name for c in data.effective_components() if c.name != ONSITE_COMPONENT]
         self.departments = [d.name for d in sorted(data.departments, key=lambda d: d.order)]
         self.values.set_rows(data.departments, others, data.component_values, decimals)
@@ -284,9 +287,25 @@ class ScoresPage(Page):
     def add_adjustment(self) -> None:
         if not self.add_action.isEnabled():
             return
-        self.dialog = AdjustmentDialog(self.departments, self._save_adjustment, self)
+        self.dialog = AdjustmentDialog(self.departments, self._save_adjustment, self,
+                                       cap_note=self._cap_note)
         self.dialog.finished.connect(lambda _code: self.items.setFocus())
         self.dialog.open()
+
+    def _cap_note(self, department: str, points: Decimal) -> str:
+        """加分上限: when this bonus would take the department past the cap, say what counts."""
+        cap = self._bonus_cap
+        if cap is None or department not in self.departments:
+            return ""
+        earlier = [a.points for row in range(self.adjustments.rowCount())
+                   for a in [self.adjustments.index(row, 0).data(ROW_ROLE)]
+                   if a.department == department]
+        total = sum((p for p in earlier + [points] if p > 0), Decimal(0))
+        if capped_bonus(earlier + [points], cap) == total:
+            return ""
+        return (f"ⓘ 加分上限 {format_decimal(cap)} 分:“{department}”的加分合计 "
+                f"{format_decimal(total)} 分,计分时只计 {format_decimal(cap)} 分"
+                "(仍可保存,每项加分都会记录)。")
 
     def _save_adjustment(self, a: Adjustment) -> str | None:
         ctx = self.ctx

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -70,7 +71,7 @@ class SettingsPage(SettingsForm, Page):
 
     def _build(self) -> None:
         self.form = QWidget()
-        columns = QHBoxLayout(self.form)
+        self.columns = columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.form)
         for boxes in ((self._basic_box(), self._marks_box(), self._validity_box()),
                       (self._score_box(), self._ranking_box())):
             column = QVBoxLayout()
@@ -78,7 +79,7 @@ class SettingsPage(SettingsForm, Page):
                 column.addWidget(box)
             column.addStretch(1)
             columns.addLayout(column, 1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         self.summary = QTextBrowser()
@@ -97,6 +98,17 @@ class SettingsPage(SettingsForm, Page):
         layout.addWidget(self.note)
         layout.addLayout(body, 1)
         layout.addLayout(self._save_bar())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Two columns of boxes side by side when they fit, else one above the other (the
+        form scrolls down, never sideways)."""
+        super().resizeEvent(event)
+        wanted = sum(self.columns.itemAt(i).layout().minimumSize().width()
+                     for i in range(self.columns.count())) + 3 * self.columns.spacing() + 24
+        direction = QBoxLayout.Direction.LeftToRight \
+            if self.scroll.viewport().width() >= wanted else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def _save_bar(self) -> QHBoxLayout:
         self.general = QLabel()
@@ -119,6 +131,10 @@ class SettingsPage(SettingsForm, Page):
     # Loading.
 
     def refresh(self) -> None:
+        for label in self._error_labels.values():  # a fresh form: no reserved warning lines
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            label.setSizePolicy(policy)
         ev_id = self.ctx.evaluation_id
         info = open_evaluation_info(self.ctx)
         self._data = None if info is None else evaluations.get_data(self.ctx.db, ev_id)
@@ -201,6 +217,10 @@ class SettingsPage(SettingsForm, Page):
         settings, values, self.errors = self._candidate()
         for key, label in self._error_labels.items():
             label.setText(f"⚠ {self.errors[key]}" if key in self.errors else "")
+            if key in self.errors:  # once shown, its place stays until the next load:
+                policy = label.sizePolicy()  # a warning that goes away moves no field
+                policy.setRetainSizeWhenHidden(True)  # under the pointer
+                label.setSizePolicy(policy)
             label.setVisible(key in self.errors)
         self.general.setText(problems_text([self.errors["_general"]])
                              if "_general" in self.errors else "")
@@ -210,7 +230,7 @@ class SettingsPage(SettingsForm, Page):
         self.reload_button.setEnabled(not self.read_only and dirty)
         self.state.setText("" if self.read_only else
                            f"有 {len(self.errors)} 处需要修改,改好后才能保存" if self.errors
-                           else "有未保存的修改" if dirty else "已是保存的设置")
+                           else "有未保存的修改" if dirty else "✓ 设置均已保存")
         self._show_summary(settings)
 
     def _enable_by_mode(self, mode: str) -> None:

@@ -3,8 +3,6 @@ on top, coloured by outcome, with the name, score and outcome word written besid
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -18,6 +16,7 @@ from PySide6.QtGui import QBrush, QPainter, QPen
 
 from ui.projector import theme
 from ui.projector.projector_model import OUTCOME_WORDS, ProjectorCategory, ProjectorRow
+from ui.widgets.chart_axis import set_score_range
 
 
 class ChartView(QChartView):
@@ -41,9 +40,6 @@ class ChartView(QChartView):
         c.addSeries(self.series)
         self.names = QBarCategoryAxis()
         self.values = QValueAxis()
-        self.values.setLabelFormat("%.0f")
-        self.values.setTickType(QValueAxis.TickType.TicksDynamic)
-        self.values.setTickInterval(5)
         for axis in (self.names, self.values):
             axis.setLabelsBrush(QBrush(theme.TEXT))
             axis.setLinePen(QPen(theme.DIM))
@@ -89,11 +85,7 @@ class ChartView(QChartView):
             bar_set.setBorderColor(colour)
             bar_set.append([float(r.score) if r.outcome == key else 0.0 for r in rows])
             self.series.append(bar_set)
-        low = min(float(r.score) for r in rows)
-        high = max(float(r.score) for r in rows)
-        floor = max(0, math.floor(low / 5) * 5 - 5)
-        self.values.setTickAnchor(floor)
-        self.values.setRange(floor, max(floor + 5, math.ceil(high / 5) * 5))
+        set_score_range(self.values, [float(r.score) for r in rows])
 
     @staticmethod
     def _label(row: ProjectorRow) -> str:

@@ -47,26 +47,52 @@ class ProjectorCategory:
 
 @dataclass(frozen=True)
 class ProjectorProgress:
-    """Ballot counts: handed out, entered (any state) and checked (counted)."""
+    """Ballot counts: handed out, entered (any state) and checked (counted).
+
+    The one rule for what the hall may see of them: never a count above the issued count
+    (a surplus is the secretariat's matter: ``secretariat_warning``, shown on the laptop
+    only), and nothing per ballot or per evaluator group."""
 
     issued: int | None
     entered: int
     checked: int
     double_entry: bool
 
+    def _capped(self, count: int) -> int:
+        return min(count, self.issued) if self.issued else count
+
+    @property
+    def shown_entered(self) -> int:
+        return self._capped(self.entered)
+
+    @property
+    def shown_checked(self) -> int:
+        return self._capped(self.checked)
+
     @property
     def text(self) -> str:
-        of = f"/{self.issued}" if self.issued else ""
-        text = f"已录入 {self.entered}{of} 张"
-        return text + (f",已核对 {self.checked} 张" if self.double_entry else "")
+        return ",".join(self.lines())
 
     def lines(self) -> tuple[str, ...]:
         """The progress-only screen: the entered count, then the checked count."""
         of = f"/{self.issued}" if self.issued else ""
-        first = f"已录入 {self.entered}{of} 张"
+        first = f"已录入 {self.shown_entered}{of} 张"
         if self.double_entry:
-            return first, f"已核对 {self.checked} 张"
+            return first, f"已核对 {self.shown_checked} 张"
         return (first,)
+
+    @property
+    def surplus(self) -> int:
+        """Ballots entered beyond the issued count (0 when none or nothing was issued)."""
+        return max(0, self.entered - self.issued) if self.issued else 0
+
+    @property
+    def secretariat_warning(self) -> str:
+        """For the 会场大屏 page on the laptop, never for the projector."""
+        if not self.surplus:
+            return ""
+        return (f"⚠ 已录入 {self.entered} 张,比发出的 {self.issued} 张多 {self.surplus} 张:"
+                f"大屏只显示 {self.issued}/{self.issued} 张。请核对选票(定稿前须管理员确认)。")
 
     @property
     def fraction(self) -> float:

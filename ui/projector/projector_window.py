@@ -6,8 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from evalapp.domain import STATUS_FINAL, DomainError
 from evalapp.services.double_entry import entry_counts
@@ -37,6 +38,10 @@ DEBOUNCE_MS = 300
 CLOCK_MS = 200
 DEFAULT_PACE = 10  # seconds per page
 CORRECTED_TEXT = "已更正"
+CURSOR_IDLE_MS = 3000  # the pointer hides after this long without moving, and comes back
+CLOSE_KEYS = ("Esc", "Shift+F5")  # always leave the big screen (one-screen laptops too)
+LEAVE_HINT = "按 Esc 或 Shift+F5 关闭大屏"
+LEAVE_HINT_MS = 6000
 
 
 class ProjectorWindow(QWidget):
@@ -61,6 +66,8 @@ class ProjectorWindow(QWidget):
         self._build()
         self.resize(1920, 1080)  # until it opens on a screen (and for the page's preview)
         self._timers()
+        for key in CLOSE_KEYS:
+            QShortcut(QKeySequence(key), self, self.close)
         ctx.ballots_changed.connect(self.schedule)
         ctx.data_changed.connect(self.schedule)
         ctx.evaluation_changed.connect(self._evaluation_changed)
@@ -80,6 +87,8 @@ class ProjectorWindow(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.footer)
+        self.hint = QLabel(LEAVE_HINT, self)  # over the header, only just after opening
+        self.hint.hide()
         self.setAutoFillBackground(True)
         palette = self.palette()
         palette.setColor(self.backgroundRole(), theme.BACKGROUND)
@@ -94,6 +103,11 @@ class ProjectorWindow(QWidget):
         self.clock_timer = QTimer(self, interval=CLOCK_MS)
         self.clock_timer.timeout.connect(self.tick_clock)
         self.clock_timer.start()
+        self.hint_timer = QTimer(self, singleShot=True, interval=LEAVE_HINT_MS)
+        self.hint_timer.timeout.connect(self.hint.hide)
+        self.cursor_timer = QTimer(self, interval=250)
+        self.cursor_timer.timeout.connect(self.watch_cursor)
+        self._pointer, self._still_since, self.cursor_hidden = QPoint(), 0.0, False
 
     # ------------------------------------------------------------------ data
     def schedule(self) -> None:
@@ -334,14 +348,53 @@ class ProjectorWindow(QWidget):
             super().keyPressEvent(event)
 
     def open_on(self, screen) -> None:
-        """Full screen on ``screen`` (a QScreen); the secretariat keeps its own screen."""
+        """Full screen on ``screen`` (a QScreen), exactly its size whatever was shown before.
+        On a one-screen laptop (or a duplicated display) it covers the secretariat's screen:
+        Esc or Shift+F5 always closes it, the pointer only hides while it is not moved, and
+        a note says how to leave for the first seconds."""
         self.setScreen(screen)
         self.setGeometry(screen.geometry())
-        self.setCursor(Qt.CursorShape.BlankCursor)
         self.showFullScreen()
+        self.setGeometry(screen.geometry())  # a window manager may keep an old size
+        self.show_cursor()
+        self.cursor_timer.start()
+        self.show_hint()
+        self.activateWindow()
         self.refresh_now()
+
+    def show_hint(self) -> None:
+        pixels = max(16, self.height() // 54)  # readable on the laptop, small in the hall
+        self.hint.setStyleSheet("background: #FFF4CC; color: #1F2933; padding: 4px 12px;"
+                                f"border: 1px solid #9AA8B8; font-size: {pixels}px;")
+        self.hint.adjustSize()
+        # on the right of the footer band: no result row and no 初步结果 badge is covered
+        self.hint.move(self.width() - self.hint.width() - 16,
+                       self.height() - (self.footer.height() + self.hint.height()) // 2)
+        self.hint.raise_()
+        self.hint.show()
+        self.hint_timer.start()
+
+    def show_cursor(self) -> None:
+        self.unsetCursor()
+        self.cursor_hidden = False
+        self._pointer, self._still_since = QCursor.pos(), self.clock()
+
+    def watch_cursor(self) -> None:
+        """Every 250 ms: a moved pointer shows again; one still for CURSOR_IDLE_MS hides."""
+        if QCursor.pos() != self._pointer:
+            self.show_cursor()
+        elif not self.cursor_hidden and \
+                (self.clock() - self._still_since) * 1000 >= CURSOR_IDLE_MS:
+            self.setCursor(Qt.CursorShape.BlankCursor)
+            self.cursor_hidden = True
 
     def closeEvent(self, event) -> None:
         self.run.record()  # the presenter on stage keeps the time counted so far
+        self.cursor_timer.stop()
+        self.show_cursor()
+        self.hint.hide()
         super().closeEvent(event)
-        self.changed.emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        self.changed.emit()  # now hidden: the 会场大屏 page offers 打开大屏 again

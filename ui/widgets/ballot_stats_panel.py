@@ -21,6 +21,7 @@ from ui.models.invalid_ballot_table_model import InvalidBallotTableModel
 def _table(model) -> QTableView:
     view = QTableView()
     view.setModel(model)
+    view.setTabKeyNavigation(False)  # Tab leaves the table
     view.verticalHeader().setVisible(False)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -40,7 +41,7 @@ class BallotStatsPanel(QWidget):
         self.stats = _table(self.stats_model)
         self.invalid = _table(self.invalid_model)
         self.invalid.setVisible(False)
-        self.toggle = QPushButton("显示无效票明细(&V)")
+        self.toggle = QPushButton("显示无效票明细(&W)")
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("列出每张无效票的票号、评委类别和无效原因(Alt+V)")
         self.toggle.toggled.connect(self._show_invalid)
@@ -64,7 +65,7 @@ class BallotStatsPanel(QWidget):
         rows = [b for g in result.groups for b in g.invalid_ballots]
         self.invalid_model.set_rows(rows)
         self.toggle.setEnabled(bool(rows))
-        self.toggle.setText(f"显示无效票明细({len(rows)} 张)(&V)")
+        self.toggle.setText(f"显示无效票明细({len(rows)} 张)(&W)")
         self.caption.setText("无效票不计分,但保留并计数;“收回”多于“发出”时须核对选票。"
                              if rows else "没有无效票。")
         self.stats.horizontalHeader().setSectionResizeMode(

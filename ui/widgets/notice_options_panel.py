@@ -51,7 +51,7 @@ class NoticeOptionsPanel(QWidget):
         self._notes: dict[str, str] = {}
         self._annex_title = ""
         self.authority = self._line("发文机关名称,用于版头")
-        self.mark = self._line("版头红字;留空则为“发文机关+文件”")
+        self.mark = self._line("版头红字;留空则为“发文机关+文件”", "留空则自动生成")
         self.doc_number = self._line("如 区考核办〔2021〕1号")
         self.title = self._line("公文标题")
         self.addressee = self._line("主送机关")
@@ -63,7 +63,7 @@ class NoticeOptionsPanel(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for label, widget in (("发文机关(&G)", self.authority), ("版头", self.mark),
+        for label, widget in (("发文机关(&A)", self.authority), ("版头", self.mark),
                               ("文号(&N)", self.doc_number), ("标题(&T)", self.title),
                               ("主送", self.addressee), ("正文段落(&B)", self.intro),
                               ("特别表彰(&X)", self.special), ("工作要求", self.closing),
@@ -72,10 +72,11 @@ class NoticeOptionsPanel(QWidget):
             buddy.setBuddy(widget)
             form.addRow(buddy, widget)
 
-    def _line(self, tip: str) -> QLineEdit:
+    def _line(self, tip: str, placeholder: str = "") -> QLineEdit:
+        """A line edit; ``placeholder``: a short hint when ``tip`` would not fit the field."""
         edit = QLineEdit()
         edit.setToolTip(tip)
-        edit.setPlaceholderText(tip)
+        edit.setPlaceholderText(placeholder or tip)
         edit.textEdited.connect(self.changed)
         return edit
 

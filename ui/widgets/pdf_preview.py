@@ -13,7 +13,8 @@ ZOOM_MIN, ZOOM_MAX = 0.25, 5.0
 
 
 class PdfPreview(QWidget):
-    """Shows PDF bytes; PgUp/PgDn/Home/End turn pages, Ctrl+= / Ctrl+- zoom, Ctrl+0 fits."""
+    """Shows PDF bytes; PgUp/PgDn/Home/End turn pages, Ctrl+= / Ctrl+- zoom, Ctrl+Shift+W
+    fits the width (not Ctrl+0: that opens the 操作日志 page)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,7 +58,7 @@ class PdfPreview(QWidget):
         self.last_button = self._button("末页", "End", "最后一页", self.last_page)
         self.zoom_out_button = self._button("缩小", "Ctrl+-", "缩小", self.zoom_out)
         self.zoom_in_button = self._button("放大", "Ctrl+= / Ctrl++", "放大", self.zoom_in)
-        self.fit_width_button = self._button("适合宽度", "Ctrl+0", "按页面宽度显示",
+        self.fit_width_button = self._button("适合宽度", "Ctrl+Shift+W", "按页面宽度显示",
                                              self.fit_width)
         self.whole_page_button = self._button("整页", "Ctrl+Shift+0", "显示整页",
                                               self.whole_page)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from evalapp.rounding import fixed
 from evalapp.tally_result import DepartmentResult
 from ui.models.results_table_model import OUTCOME_COLOURS, outcome_word
+from ui.widgets.chart_axis import set_score_range
 from ui.widgets.combo import refill_combo
 
 PLAIN_WORD = "其他"
@@ -129,10 +128,7 @@ class ScoreChart(QWidget):
         for word in [w for w in [*OUTCOME_COLOURS, PLAIN_WORD]
                      if any((outcome_word(d) or PLAIN_WORD) == w for d in rows)]:
             self.series.append(self._bar_set(word, rows))
-        low = min(float(d.final_score) for d in rows)
-        high = max(float(d.final_score) for d in rows)
-        floor = max(0, math.floor(low / 5) * 5 - 5)
-        self.values.setRange(floor, max(floor + 5, math.ceil(high / 5) * 5))
+        set_score_range(self.values, [float(d.final_score) for d in rows])
 
     def _bar_set(self, word: str, rows: list[DepartmentResult]) -> QBarSet:
         """The bars of one outcome (zero for the other departments, so each row has one bar)."""
