@@ -152,6 +152,6 @@ def write_feedback(results: Results, path=None, options: FeedbackOptions | None 
             story.append(PageBreak())
         story.append(KeepInFrame(BLOCK_W, PAGE_H - 38 * mm, sheet(results, d, options),
                                  mode="shrink"))
-    status = Status(final, results.result.digest, results.unconfirmed)
+    status = Status(final, results.unconfirmed)
     frame = (LEFT, 18 * mm, BLOCK_W, PAGE_H - 38 * mm)
     return build_pdf(story, path, status, "考评结果反馈单", page_numbers=False, frame=frame)

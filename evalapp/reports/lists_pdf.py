@@ -116,7 +116,7 @@ def write_lists(results: Results, path=None, options: ListOptions | None = None,
                 final: bool = False) -> bytes | None:
     """Write the lists (one page each, in ``options.kinds`` order) to ``path`` or bytes."""
     options = options or ListOptions()
-    status = Status(final, results.result.digest, results.unconfirmed)
+    status = Status(final, results.unconfirmed)
     title = "、".join(KINDS[k] for k in options.kinds)
     frame = (LEFT, 20 * mm, BLOCK_W, PAGE_H - 45 * mm)
     return build_pdf(lists_story(results, options), path, status, title, page_numbers=False,
