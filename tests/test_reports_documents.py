@@ -53,7 +53,9 @@ def test_feedback_one_page_per_department_with_its_figures(results):
         assert f"{d.rank}/73" in page
         for a in d.adjustments:
             assert a.reason.replace(":", "：") in page or a.reason in page
-        assert results.result.digest in page
+            if not a.veto:  # with the result's decimals and a sign, like the 加分 row
+                assert f"{a.points:+.{places}f}".replace("-", "−") in page
+        assert results.result.digest not in page and "计分系统" not in page
 
 
 def test_feedback_for_one_department(results):

@@ -170,8 +170,9 @@ class SignOff(Flowable):
     def __init__(self, labels: tuple[str, ...], date: str = "", size: float = 14,
                  role: str = SONG, issuer: str = ""):
         super().__init__()
-        self.labels, self.date, self.size, self.role, self.issuer = \
-            labels, date, size, role, issuer
+        self.labels = tuple(cjk_punctuation(label) for label in labels)
+        self.date, self.size, self.role = date, size, role
+        self.issuer = cjk_punctuation(issuer)
         self.rows = len(labels) + (1 if issuer else 0) + 1
 
     def wrap(self, avail_width, avail_height):
@@ -189,9 +190,9 @@ class SignOff(Flowable):
         c, fonts, size = self.canv, stack(self.role), self.size
         c.setLineWidth(0.6)
         y = self.height - self.PITCH + 3 * mm
+        x = max((fonts.width(label, size) for label in self.labels), default=0) + 2 * mm
         for label in self.labels:
             fonts.draw(c, 0, y, label, size)
-            x = fonts.width(label, size) + 2 * mm
             c.line(x, y - 1.5 * mm, x + self.LINE, y - 1.5 * mm)
             y -= self.PITCH
         right = self.width - 2 * size  # 右空二字

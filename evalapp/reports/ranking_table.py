@@ -78,7 +78,7 @@ def packed_lines(text: str, role: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
-def _packed(text: str, role: str, size: float, width: float, align: str = "center") -> \
+def packed(text: str, role: str, size: float, width: float, align: str = "center") -> \
         Paragraph:
     return para("\n".join(packed_lines(text, role, size, width)), role, size, align=align,
                 leading=size * 1.25)
@@ -252,7 +252,7 @@ def ranking_table(results: Results, departments: list[DepartmentResult],
         widths = _widths(results, cols, size, BLOCK_H) or [BLOCK_H / len(cols)] * len(cols)
     places = results.result.decimals
     ties = tie_breaks(results)
-    rows = [[_packed(c.header, HEI, size, w - 2 * PAD) for c, w in zip(cols, widths)]]
+    rows = [[packed(c.header, HEI, size, w - 2 * PAD) for c, w in zip(cols, widths)]]
     for d in departments:
         row = []
         for c, w in zip(cols, widths):
@@ -260,7 +260,7 @@ def ranking_table(results: Results, departments: list[DepartmentResult],
             if c.kind == "#name":
                 row.append(para(text + (TIE_MARK if d.name in ties else ""), SONG, size))
             elif c.kind == "#outcome":
-                row.append(_packed(text, SONG, size, w - 2 * PAD))
+                row.append(packed(text, SONG, size, w - 2 * PAD))
             else:
                 row.append(para(text, SONG, size, align="center"))
         rows.append(row)
