@@ -168,8 +168,9 @@ class SignOff(Flowable):
     GAPS = (16 * mm, 11 * mm, 11 * mm)  # space before 年, 月, 日
 
     def __init__(self, labels: tuple[str, ...], date: str = "", size: float = 14,
-                 role: str = SONG, issuer: str = ""):
+                 role: str = SONG, issuer: str = "", pitch: float = 14 * mm):
         super().__init__()
+        self.PITCH = max(pitch, 12 * mm)  # ≥ 12 mm per signature
         self.labels = tuple(cjk_punctuation(label) for label in labels)
         self.date, self.size, self.role = date, size, role
         self.issuer = cjk_punctuation(issuer)
