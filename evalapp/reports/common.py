@@ -29,7 +29,7 @@ from evalapp.reports.gongwen import (
 from evalapp.rounding import fixed
 
 PROVISIONAL_MARK = "未定稿"
-PROVISIONAL_NOTE = "未定稿:结果尚未最终确定,仅供核对"
+PROVISIONAL_NOTE = "未定稿：结果尚未最终确定，仅供核对"
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 Target = "str | PathLike | io.BytesIO | None"
 
@@ -53,7 +53,7 @@ def status_footer(canvas, status: Status, page_size=None) -> None:
     draw_watermark(canvas, PROVISIONAL_MARK, song, page_size)
     note = PROVISIONAL_NOTE
     if status.unconfirmed:
-        note += f";另有 {status.unconfirmed} 张选票尚未完成双人录入核对,未计入"
+        note += f"；另有 {status.unconfirmed} 张选票尚未完成双人录入核对，未计入"
     canvas.setFillColorRGB(0.55, 0.0, 0.0)
     song.draw(canvas, width / 2, 12 * mm, note, 9, align="center")
     canvas.restoreState()

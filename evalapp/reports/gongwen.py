@@ -347,7 +347,7 @@ class Imprint(Flowable):
         if not self.copy_to:
             return []
         text = self.copy_to.rstrip("。") + "。"
-        label = "抄送:"
+        label = "抄送："
         room = width - 2 * CELL * self.size / BODY_SIZE - self.fonts.width(label, self.size)
         lines, current = [], ""
         for char in text:
@@ -383,7 +383,7 @@ class Imprint(Flowable):
             c.setFillColorRGB(0, 0, 0)
         c.setLineWidth(self.THICK)
         c.line(0, y, self.width, y)
-        label_w = fonts.width("抄送:", size)
+        label_w = fonts.width("抄送：", size)
         for n, line in enumerate(lines):
             y -= pitch
             fonts.draw(c, indent + (label_w if n else 0), y + pitch * 0.3, line, size)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak
 from reportlab.platypus.flowables import DocIf
@@ -295,3 +295,18 @@ def write_notice(results: Results, path=None, options: NoticeOptions | None = No
     status = Status(final, results.unconfirmed)
     return build_pdf(notice_story(results, options), path, status, options.title,
                      author=options.authority, landscape=True)
+
+
+def options_to_dict(options: NoticeOptions) -> dict:
+    """The notice texts as plain JSON-able data (to remember them per evaluation)."""
+    return asdict(options)
+
+
+def options_from_dict(data: dict) -> NoticeOptions:
+    """Back from ``options_to_dict``; unknown keys are ignored, missing ones default."""
+    known = {f.name for f in fields(NoticeOptions)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["special"] = [SpecialCommendation(**{k: v for k, v in sp.items()
+                                                if k in ("award", "departments", "note")})
+                         for sp in values.get("special", []) if isinstance(sp, dict)]
+    return NoticeOptions(**values)
