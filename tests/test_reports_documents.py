@@ -101,5 +101,15 @@ def test_cli_report_commands(tmp_path):
         assert cli_main(argv + ["--db", db, str(out)]) == 0
         assert out.read_bytes().startswith(b"%PDF")
     assert len(PdfReader(str(tmp_path / "ballots.pdf")).pages) == 2 * 2  # two sides each
+    sheet = tmp_path / "sheet.pdf"
+    assert cli_main(["tally-sheet", "--db", db, str(sheet)]) == 0
+    text = PdfReader(str(sheet)).pages[0].extract_text()
+    assert len(PdfReader(str(sheet)).pages) == 1 and "计票核对单" in text
+    assert re.search(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", text)
+    notice = tmp_path / "n.pdf"
+    assert cli_main(["notice", "--db", db, "--date", "2022年1月10日", "--copy-to",
+                     "区委办公室、区政府办公室", str(notice)]) == 0
+    last = PdfReader(str(notice)).pages[-1].extract_text().replace("\n", "").replace(" ", "")
+    assert "抄送：区委办公室、区政府办公室。" in last and "2022年1月10日印发" in last
     assert cli_main(["feedback", "--db", db, "--department", "没有这个部门",
                      str(tmp_path / "x.pdf")]) == 1
