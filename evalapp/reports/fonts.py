@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from evalapp.paths import resource
@@ -72,6 +72,22 @@ def is_selector(char: str) -> bool:
     return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 NO_SYSTEM_FONTS_ENV = "EVALAPP_NO_SYSTEM_FONTS"
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap writes U+2A6A5 as <2A6A5>, which is not UTF-16: copied
+    text and text extraction then lose Extension B characters (𠇔, 𪚥). Same CMap, with
+    every target written as UTF-16BE (a surrogate pair above U+FFFF)."""
+    text = _REPORTLAB_TO_UNICODE(fontname, [0] * len(subset))
+    head, _, tail = text.partition("beginbfchar\n")
+    body, _, end = tail.partition("endbfchar")
+    pairs = "\n".join(f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
+                      for i, v in enumerate(subset))
+    return f"{head}beginbfchar\n{pairs}\nendbfchar{end}"
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def system_font_dirs() -> list[Path]:
