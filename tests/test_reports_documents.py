@@ -113,3 +113,9 @@ def test_cli_report_commands(tmp_path):
     assert "抄送：区委办公室、区政府办公室。" in last and "2022年1月10日印发" in last
     assert cli_main(["feedback", "--db", db, "--department", "没有这个部门",
                      str(tmp_path / "x.pdf")]) == 1
+
+
+def test_every_cli_command_is_reachable_from_main():
+    import main
+    from evalapp.cli import COMMANDS
+    assert set(COMMANDS) <= main.SUBCOMMANDS
