@@ -211,8 +211,7 @@ def test_annex_has_every_component_and_the_tie_rule(documents, results):
         assert g.name in text
     assert "加减分" in text and "同分依次比较集中考评得分" in text
     # 区地方税务局 and 区国家税务局 share 93.62: the note says which key decided
-    assert "按集中考评得分排序(区地方税务局91.82,区国家税务局91.81)".replace(
-        "(", "（").replace(")", "）").replace(",", "，") in text
+    assert "按集中考评得分排序：区地方税务局91.82，区国家税务局91.81。" in text
 
 
 def test_tally_sheet_has_counts_codes_and_signatures(documents, results):

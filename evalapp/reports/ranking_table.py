@@ -238,7 +238,7 @@ def _tie_note(results: Results, members: list[DepartmentResult], ties: dict) -> 
         listed = "、".join(f"{x.name}(第 {x.rank} 名)" for x in group)
         values = ",".join(f"{x.name} {tie_value(x, keys[index], places)}" for x in group)
         notes.append(f"{listed}综合得分同为 {score(group[0].final_score, places)},按"
-                     f"{labels[index]}排序({values})")
+                     f"{labels[index]}排序:{values}")
     return f"{TIE_MARK}同分:" + ";".join(notes) + "。" if notes else ""
 
 
