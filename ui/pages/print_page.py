@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from evalapp.digest import check_code
 from evalapp.domain import DomainError
-from evalapp.reports.notice_pdf import NoticeOptions, options_from_dict, options_to_dict
+from evalapp.reports.notice_pdf import NoticeOptions
 from evalapp.services.context import VIEW_RESULTS
 from evalapp.services.results import Results, compute_results
 from ui.pages.base import Page
@@ -46,11 +46,14 @@ from ui.print_documents import (
     make_document,
     serial_summary,
 )
-from ui import preferences
 from ui.printing import new_printer, print_with_dialog
 from ui.tasks import run_in_background
 from ui.widgets.combo import refill_combo
-from ui.widgets.notice_options_panel import NoticeOptionsPanel
+from ui.widgets.notice_options_panel import (
+    NoticeOptionsPanel,
+    remember_options,
+    remembered_options,
+)
 from ui.widgets.pdf_preview import PdfPreview
 
 ALL_DEPARTMENTS = "全部部门(每个部门一页)"
@@ -230,8 +233,7 @@ class PrintPage(Page):
             with suppress(DomainError):  # shown when the notice is made
                 options = self.notice_panel.options()
                 self._notice_edits[evaluation_id] = options
-                preferences.set_notice_texts(self.ctx.db.url, evaluation_id,
-                                             options_to_dict(options))
+                remember_options(self.ctx.db.url, evaluation_id, options)
         self._show_preview_info()
 
     def _data_changed(self) -> None:
@@ -294,13 +296,9 @@ class PrintPage(Page):
 
     def _fill_notice(self, evaluation_id: int, results: Results) -> None:
         if evaluation_id not in self._notice_edits:
-            remembered = preferences.notice_texts(self.ctx.db.url, evaluation_id)
-            options = None
-            if remembered is not None:
-                with suppress(TypeError, ValueError):
-                    options = options_from_dict(remembered)
-            self._notice_edits[evaluation_id] = options or default_notice(
-                self.ctx.db, evaluation_id, results)
+            self._notice_edits[evaluation_id] = remembered_options(
+                self.ctx.db.url, evaluation_id) or default_notice(self.ctx.db, evaluation_id,
+                                                                  results)
         shown = self.notice_panel.property("evaluation_id")
         if shown != evaluation_id:
             self.notice_panel.set_options(self._notice_edits[evaluation_id])
@@ -316,7 +314,7 @@ class PrintPage(Page):
             return
         options = default_notice(self.ctx.db, self.ctx.evaluation_id, self.results)
         self._notice_edits[self.ctx.evaluation_id] = options
-        preferences.set_notice_texts(self.ctx.db.url, self.ctx.evaluation_id, None)
+        remember_options(self.ctx.db.url, self.ctx.evaluation_id, None)
         self.notice_panel.set_options(replace(options))
         self._show_preview_info()
 
@@ -343,7 +341,7 @@ class PrintPage(Page):
         if self.made is None:
             self.preview_info.setText("右侧显示预览。按 F5 生成所选文件的预览。")
         elif self.preview_is_current():
-            status = ("空白表,不带水印和摘要" if self.made.spec.kind == BALLOTS
+            status = ("空白表,不带水印" if self.made.spec.kind == BALLOTS
                       else "正式" if self.made.final else "初步(带“未定稿”水印)")
             self.preview_info.setText(f"预览:{self.made.spec.label} · 共 "
                                       f"{self.preview.page_count()} 页 · {status}")

@@ -16,7 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.domain import DomainError
-from evalapp.reports.notice_pdf import NoticeOptions, SpecialCommendation
+from evalapp.reports.notice_pdf import (
+    NoticeOptions,
+    SpecialCommendation,
+    options_from_dict,
+    options_to_dict,
+)
+from ui import preferences
 
 NAME_SEPARATORS = re.compile(r"[、,,;;\s]+")
 
@@ -43,6 +49,23 @@ def parse_special(text: str, known: set[str] | None = None) -> list[SpecialComme
             raise DomainError(f"特别表彰第 {number} 行:没有名为“{unknown[0]}”的部门")
         items.append(SpecialCommendation(award.strip(), names))
     return items
+
+
+def remembered_options(database: str, evaluation_id: int) -> NoticeOptions | None:
+    """The notice texts last used for this evaluation on this computer, if any."""
+    texts = preferences.notice_texts(database, evaluation_id)
+    if texts is None:
+        return None
+    try:
+        return options_from_dict(texts)
+    except (TypeError, ValueError):  # written by another version: start from the defaults
+        return None
+
+
+def remember_options(database: str, evaluation_id: int, options: NoticeOptions | None) -> None:
+    """Keep the texts for the next session (None forgets them: back to the defaults)."""
+    preferences.set_notice_texts(database, evaluation_id,
+                                 None if options is None else options_to_dict(options))
 
 
 def _paragraphs(text: str) -> list[str]:
