@@ -52,7 +52,7 @@ def write_rules(data: EvaluationData, path: str | PathLike | None = None,
     song = stack(SONG)
     doc = SimpleDocTemplate(out, pagesize=(PAGE_W, PAGE_H), leftMargin=22 * mm,
                             rightMargin=22 * mm, topMargin=18 * mm, bottomMargin=16 * mm,
-                            title=SHEET_TITLE, author=s.name, creator="", producer="",
+                            title=SHEET_TITLE, author=data.settings.name, creator="", producer="",
                             invariant=1, initialFontName=song.primary)
     doc.build(rules_story(data, today))
     return out.getvalue() if path is None else None
