@@ -3,7 +3,7 @@
 import sys
 
 SUBCOMMANDS = {"import", "results", "export", "template", "demo", "verify", "list",
-               "notice", "lists", "feedback", "ballots", "backup", "restore",
+               "notice", "lists", "feedback", "ballots", "tally-sheet", "backup", "restore",
                "batch-export", "batch-import", "operator",
                "-h", "--help"}
 

@@ -1,7 +1,7 @@
 """The command line of WORKBOOK.md: import, results, export, template, demo, verify; the
-printed documents of issue 4: notice, lists, feedback, ballots; backup and restore (issue 6);
-batch-export and batch-import (several entry stations, issue 7); operator (accounts for
-a headless set-up, issue 11)."""
+printed documents of issue 4: notice, lists, feedback, ballots, tally-sheet (issue 14); backup and
+restore (issue 6); batch-export and batch-import (several entry stations, issue 7); operator
+(accounts for a headless set-up, issue 11)."""
 
 from __future__ import annotations
 
@@ -92,9 +92,15 @@ def _batch_commands(command) -> None:
 
 def _report_commands(command) -> None:
     """notice / lists / feedback / ballots: the printed documents as PDF (issue 4)."""
-    p = command("notice", "生成考评结果通报(公文格式 PDF,附排名表)")
+    p = command("notice", "生成考评结果通报(公文格式 PDF,附排名表和版记)")
     p.add_argument("out")
     p.add_argument("--evaluation", type=int)
+    p.add_argument("--doc-number", help="发文字号,如 区考核办〔2022〕1号(默认按成文日期的年份)")
+    p.add_argument("--date", help="成文日期,如 2022年1月10日(默认为定稿日期)")
+    p.add_argument("--copy-to", help="版记的抄送机关,用“、”分隔")
+    p.add_argument("--printed-by", help="版记的印发机关(默认同发文机关)")
+    p.add_argument("--printed-on", help="版记的印发日期(默认同成文日期)")
+    p.add_argument("--check-code", action="store_true", help="在版记上方以小字印结果校验码")
     p = command("lists", "生成通报表扬名单和诫勉谈话名单(PDF,各一页)")
     p.add_argument("out")
     p.add_argument("--evaluation", type=int)
@@ -103,6 +109,9 @@ def _report_commands(command) -> None:
     p.add_argument("out")
     p.add_argument("--evaluation", type=int)
     p.add_argument("--department", help="只生成该部门的反馈单")
+    p = command("tally-sheet", "生成计票核对单(PDF,一页:各类选票数、结果和操作记录校验码、签字栏)")
+    p.add_argument("out")
+    p.add_argument("--evaluation", type=int)
     p = command("ballots", "生成空白评分表(PDF,每张一个票号)")
     p.add_argument("out")
     p.add_argument("--evaluation", type=int)
@@ -244,9 +253,17 @@ def _report_input(args):
 
 
 def cmd_notice(args) -> int:
-    from evalapp.reports.notice_pdf import write_notice
+    from evalapp.reports.notice_pdf import default_notice_options, notice_date, write_notice
     db, evaluation_id, results, final = _report_input(args)
-    write_notice(results, args.out, final=final)
+    options = default_notice_options(results, notice_date(db, evaluation_id))
+    for field in ("doc_number", "date", "copy_to", "printed_by", "printed_on"):
+        value = getattr(args, field)
+        if value is not None:
+            setattr(options, field, value.strip())
+    if args.date is not None and args.printed_on is None:
+        options.printed_on = options.date
+    options.check_code = args.check_code
+    write_notice(results, args.out, options, final=final)
     print(args.out)
     return 0
 
@@ -267,6 +284,14 @@ def cmd_feedback(args) -> int:
     times = feedback_times(list_times(db, evaluation_id))
     write_feedback(results, args.out, FeedbackOptions(department=args.department,
                                                       presentation_times=times), final=final)
+    print(args.out)
+    return 0
+
+
+def cmd_tally_sheet(args) -> int:
+    from evalapp.reports.tally_sheet_pdf import audit_chain_head, write_tally_sheet
+    db, evaluation_id, results, final = _report_input(args)
+    write_tally_sheet(results, args.out, audit_chain_head(db), final=final)
     print(args.out)
     return 0
 
@@ -337,7 +362,7 @@ def cmd_operator(args) -> int:
 
 
 COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
-            "ballots": cmd_ballots,
+            "ballots": cmd_ballots, "tally-sheet": cmd_tally_sheet,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,

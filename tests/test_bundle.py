@@ -65,4 +65,4 @@ def test_bundle_selftest_passes(bundle):
     assert "Qt zh_CN: 查找范围(&L)" in done.stdout  # the file dialog speaks Chinese
     size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 1e6
     print(f"\nbundle {bundle.name}: {size_mb:.0f} MB\n{done.stdout}")
-    assert size_mb < 400
+    assert size_mb < 460  # 400 + the rare-character Ming fonts (45 MB) and fontTools (issue 14)

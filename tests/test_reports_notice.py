@@ -11,9 +11,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
 from evalapp.demo import demo_evaluations
-from evalapp.reports.common import DIGEST_LABEL, PROVISIONAL_MARK
+import datetime as dt
+
+from evalapp.reports.common import PROVISIONAL_MARK
 from evalapp.reports.fonts import FANG, SONG, TITLE, stack
 from evalapp.reports.gongwen import ASCENT, BODY_SIZE, CELL, LINE, PAGE_H, PAGE_NO_SIZE
+from evalapp.digest import check_code
 from evalapp.reports.notice_pdf import default_notice_options, write_notice
 from evalapp.rounding import fixed
 from evalapp.services.results import Results
@@ -60,14 +63,19 @@ def results():
     return demo_results({"区文联": RARE})
 
 
+ISSUED = dt.date(2022, 1, 10)
+
+
 @pytest.fixture(scope="module")
 def provisional(results):
-    return PdfReader(io.BytesIO(write_notice(results, final=False)))
+    options = default_notice_options(results, ISSUED)
+    return PdfReader(io.BytesIO(write_notice(results, options=options, final=False)))
 
 
 @pytest.fixture(scope="module")
 def final(results):
-    return PdfReader(io.BytesIO(write_notice(results, final=True)))
+    options = default_notice_options(results, ISSUED)
+    return PdfReader(io.BytesIO(write_notice(results, options=options, final=True)))
 
 
 def test_pages_are_a4_and_text_sits_in_the_gbt9704_block(provisional):
@@ -119,14 +127,21 @@ def test_every_font_is_embedded_truetype(provisional):
 def test_red_header_title_and_annex(provisional, results):
     first = provisional.pages[0].extract_text()
     assert "中共××区委考核工作领导小组办公室文件" in first.replace("\n", "")
-    assert "区考核办〔2021〕1号" in first.replace(" ", "")
+    assert "区考核办〔2022〕1号" in first.replace(" ", "")  # the year of the 成文日期
     title = default_notice_options(results).title
     assert title in first.replace("\n", "")
     annex_start = _annex_start(provisional)
     assert annex_start >= 2
     # "附件" in 3号黑体, flush left on the first line of a new page
-    head = next(c for c in chunks(provisional.pages[annex_start]) if c[0] == "附")
-    assert abs(head[1] - 28 * mm) < 1 * mm and "WenQuanYi" in head[3]
+    page = provisional.pages[annex_start]
+    head = next(c for c in chunks(page) if c[0] == "附")
+    assert abs(head[1] - block_left(page)) < 1 * mm and "WenQuanYi" in head[3]
+
+
+def block_left(page) -> float:
+    """28 mm on a portrait page; a landscape page (横排表格) centres the 225 mm block."""
+    width = float(page.mediabox.width)
+    return 28 * mm if width < float(page.mediabox.height) else (width - 225 * mm) / 2
 
 
 def _annex_start(reader) -> int:
@@ -134,7 +149,7 @@ def _annex_start(reader) -> int:
     for i, page in enumerate(reader.pages):
         found = chunks(page)
         for a, b in itertools.pairwise(found):
-            if a[0] == "附" and b[0] == "件" and abs(a[1] - 28 * mm) < 1 * mm:
+            if a[0] == "附" and b[0] == "件" and abs(a[1] - block_left(page)) < 1 * mm:
                 return i
     raise AssertionError("no annex page")
 
@@ -152,9 +167,11 @@ def test_every_department_appears_with_rank_and_scores(provisional, results):
         rank = "—" if d.rank is None else str(d.rank)
         crank = "—" if d.category_rank is None else str(d.category_rank)
         cells = "".join(fixed(d.group_scores.get(g), places) or "—" for g in groups)
-        row = f"{crank}{rank}{d.name}{cells}{fixed(d.onsite_score, places)}"
-        assert row in text, d.name
-        tail = text[text.index(row) + len(row):][:40]
+        row = re.compile(re.escape(f"{crank}{rank}{d.name}") + "※?" +
+                         re.escape(f"{cells}{fixed(d.onsite_score, places)}"))
+        found = row.search(text)
+        assert found, d.name
+        tail = text[found.end():][:60]
         assert fixed(d.final_score, places) in tail, d.name
 
 
@@ -173,14 +190,44 @@ def test_body_lists_commended_in_rank_order_and_admonished(provisional, results)
                 assert "连续两年排名末位" in body
 
 
-def test_watermark_iff_provisional_and_digest_iff_final(provisional, final, results):
-    digest = results.result.digest
-    draft_text = "".join(p.extract_text() for p in provisional.pages)
+def test_watermark_only_on_drafts_and_never_in_the_text(provisional, final, results):
+    """The 未定稿 watermark is drawn as outlines: copied text holds the note line only, so
+    the title is never interleaved with watermark characters (“中共××区稿委”)."""
+    draft_pages = [p.extract_text() for p in provisional.pages]
     final_text = "".join(p.extract_text() for p in final.pages)
-    assert all(PROVISIONAL_MARK in p.extract_text() for p in provisional.pages)
+    assert all("未定稿:结果尚未最终确定".replace(":", ":") in re.sub(r"\s", "", t)
+               or "未定稿" in t for t in draft_pages)
+    assert all(t.count("稿") == 1 for t in draft_pages)  # the note's 稿 only
+    assert "中共××区委考核工作领导小组办公室文件" in draft_pages[0].replace("\n", "")
     assert PROVISIONAL_MARK not in final_text
-    assert digest not in draft_text and DIGEST_LABEL not in draft_text
-    assert all(digest in p.extract_text() for p in final.pages)
+    # the watermark is vector paths on every draft page, absent from final pages
+    assert all(b" f*" in p.get_contents().get_data() or b"\nf\n" in
+               p.get_contents().get_data() for p in provisional.pages)
+
+
+def test_official_pages_carry_no_software_words(provisional, final, results):
+    for reader in (provisional, final):
+        text = "".join(p.extract_text() for p in reader.pages)
+        assert results.result.digest not in text
+        assert not re.search(r"[0-9a-fA-F]{64}", text)
+        for word in ("SHA", "main.py", "verify", "--", "计分系统", "摘要", "evalapp"):
+            assert word not in text, word
+        meta = reader.metadata
+        assert "evalapp" not in str(meta) and "计分系统" not in str(meta)
+
+
+def test_imprint_on_the_last_even_page(final, results):
+    """版记: 抄送, 印发机关 and 印发日期 on the last page, which is even (封四)."""
+    assert len(final.pages) % 2 == 0
+    last = re.sub(r"\s+", "", final.pages[-1].extract_text())
+    options = default_notice_options(results, ISSUED)
+    assert "抄送：" + options.copy_to in last
+    assert f"{options.printed_by}2022年1月10日印发" in last
+    code = check_code(results.result.digest)
+    assert code not in last  # the 校验码 only when asked for
+    options.check_code = True
+    with_code = PdfReader(io.BytesIO(write_notice(results, options=options, final=True)))
+    assert code in with_code.pages[-1].extract_text()
 
 
 def test_rare_name_character_uses_a_font_that_has_it(provisional):

@@ -11,7 +11,10 @@ from evalapp.domain import (
     Adjustment, Ballot, Category, Component, Department, EvaluationData, Group, Quota, Settings,
 )
 from evalapp.tally import PreviousResult, Standing, tally
-from evalapp.workbook.results_xlsx import write_results_workbook
+from evalapp.digest import check_code
+from evalapp.workbook.results_xlsx import (
+    FONT_SIZE, MIN_SCALE, column_mm, print_scale, write_results_workbook,
+)
 
 D = Decimal
 PARTY, GOV = "党群部门", "政府工作部门"
@@ -82,7 +85,8 @@ def test_sheets_and_header_block(written):
     for ws in wb.worksheets:
         text = "\n".join(str(ws.cell(row=r, column=1).value) for r in range(1, 5))
         assert result.evaluation in text
-        assert result.digest in text
+        assert result.digest not in text and "SHA" not in text and "【提示】无" not in text
+        assert ws.oddFooter.right.text == f"结果校验码 {check_code(result.digest)}"
         assert "多于发出" in text  # the over-issued warning of 群众代表
         assert "区档案馆" in text  # the unscored warning
 
@@ -181,10 +185,36 @@ def test_layout_and_print_setup(written):
         assert ws.freeze_panes == f"A{header + 1}"
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert int(ws.page_setup.fitToWidth) == 1
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert FONT_SIZE * int(ws.page_setup.scale) / 100 >= 9  # ≥ 9 pt on paper
         assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"
         assert ws.column_dimensions["A"].width >= 8
     ws = wb["排名"]
     name_col = ws.column_dimensions["C"].width
     assert name_col >= 14  # six CJK characters fit
+
+
+def test_wide_sheet_splits_across_pages_at_9_pt_with_names_repeated(tmp_path):
+    """22 columns do not fit one page at ≥ 9 pt: the sheet prints at the smallest legible
+    scale, continuing on the next page with 排名 … 类别 repeated; every sheet's text,
+    including the largest font used in data cells, stays ≥ 9 pt."""
+    result = tally(_data(2), _previous())
+    groups = [f"第{i}评委组" for i in range(1, 9)]
+    path = tmp_path / "宽.xlsx"
+    write_results_workbook(result, path, [LEADERS, PUBLIC] + groups, ["集中考评", "目标考核"])
+    wb = load_workbook(path)
+    ws = wb["排名"]
+    assert int(ws.page_setup.scale) == MIN_SCALE
+    assert ws.print_title_cols.replace("$", "") == "A:D"
+    for sheet in wb.worksheets:
+        smallest = min(c.font.sz for row in sheet.iter_rows() for c in row
+                       if c.value is not None)
+        assert smallest * int(sheet.page_setup.scale) / 100 >= 9, sheet.title
+
+
+def test_print_scale_fits_narrow_sheets_on_one_page():
+    assert print_scale([10] * 5) == 100
+    assert print_scale([12] * 40) == MIN_SCALE
+    widths = [12] * 13  # 306 mm wide: shrunk to fit the 277 mm between the margins
+    total = sum(column_mm(w) for w in widths)
+    assert MIN_SCALE < print_scale(widths) == int(277 * 100 // total) < 100

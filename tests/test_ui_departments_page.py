@@ -85,6 +85,18 @@ def test_dialog_refuses_an_empty_or_duplicate_name(qtbot, page):
     assert len(departments(page)) == 3
 
 
+def test_dialog_warns_of_a_character_no_bundled_font_prints(qtbot, page):
+    qtbot.keyClick(page.table, Qt.Key.Key_N, CTRL)
+    dialog = page.dialog
+    type_text(dialog.name, "区䶮𠇔档案局")  # rare, but the bundled Ming fonts print them
+    assert dialog.error.text() == ""
+    type_text(dialog.presenter, "刘\U000F0041")  # a private-use character: nothing prints it
+    assert "述职人" in dialog.error.text() and "U+F0041" in dialog.error.text()
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Return)  # a warning does not block saving
+    assert not dialog.isVisible()
+    assert "区䶮𠇔档案局" in [d.name for d in departments(page)]
+
+
 def test_edit_with_f2_and_undo(qtbot, page):
     page.select("区财政局")
     qtbot.keyClick(page.table, Qt.Key.Key_F2)

@@ -15,12 +15,20 @@ from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
 from evalapp.services.results import compute_results
 from ui.context import AppContext
 from ui.pages.print_page import PROVISIONAL_NOTE, PrintPage
-from ui.print_documents import BALLOTS, COMMEND, FEEDBACK, NOTICE
+from evalapp.digest import check_code
+from ui.print_documents import BALLOTS, COMMEND, FEEDBACK, NOTICE, TALLY_SHEET
 from ui.printing import new_printer, page_range
 from ui.widgets.notice_options_panel import parse_special
 from ui_helpers import ime, show_page
 
 ADMIN_ACTOR = Actor("主任", ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    """Remembered notice texts go to a private settings file."""
+    from ui import preferences
+    monkeypatch.setenv(preferences.SETTINGS_ENV, str(tmp_path / "settings.ini"))
 
 
 @pytest.fixture
@@ -59,7 +67,7 @@ def test_notice_preview_loads_in_qtpdf(page):
     assert page.preview_is_current()
 
 
-def test_provisional_note_and_final_digest(page, monkeypatch):
+def test_provisional_note_and_final_check_code(page, monkeypatch):
     assert PROVISIONAL_NOTE in page.note.text() and "未定稿" in page.note.text()
     page.preview_document()
     assert "未定稿" in _pdf_text(page.made.pdf)
@@ -67,12 +75,15 @@ def test_provisional_note_and_final_digest(page, monkeypatch):
     monkeypatch.setattr(documents_module, "is_final", lambda db, eid: True)
     page.refresh()
     digest = page.results.result.digest
-    from evalapp.digest import check_code
-    assert "正式结果" in page.note.text() and check_code(digest) in page.note.text()
-    assert digest[:8] not in page.note.text() + page.note.toolTip()  # never the long hash
+    code = check_code(digest)
+    assert "正式结果" in page.note.text() and code in page.note.text()
     page.preview_document()
     text = _pdf_text(page.made.pdf).replace("\n", "").replace(" ", "")
-    assert page.made.final and digest[:16] in text
+    assert page.made.final and digest[:16] not in text and "未定稿" not in text
+    _choose(page, TALLY_SHEET)  # the 校验码 goes on the 计票核对单
+    page.preview_document()
+    assert page.preview.page_count() == 1
+    assert code in _pdf_text(page.made.pdf) and "监票人" in _pdf_text(page.made.pdf)
 
 
 def test_page_navigation_and_zoom(page, qtbot):
@@ -113,6 +124,26 @@ def test_edited_title_is_saved_and_kept(page, qtbot, tmp_path, monkeypatch):
     page.refresh()
     _choose(page, NOTICE)
     assert page.notice_panel.title.text() == "关于二〇二一年度部门考评结果的通报"
+
+
+def test_imprint_fields_are_printed_and_remembered_per_evaluation(page, qtbot, demo):
+    panel = page.notice_panel
+    assert panel.printed_by.text() == panel.authority.text()
+    assert panel.doc_number.text().endswith(f"〔{panel.date.text()[:4]}〕1号")  # same year
+    panel.copy_to.selectAll()
+    panel.copy_to.del_()
+    ime(panel.copy_to, "区委办公室、区纪委监委")
+    panel.printed_on.selectAll()
+    panel.printed_on.del_()
+    ime(panel.printed_on, "2022年1月12日")
+    page.preview_document()
+    last = PdfReader(io.BytesIO(page.made.pdf)).pages[-1].extract_text()
+    last = last.replace("\n", "").replace(" ", "")
+    assert "抄送：区委办公室、区纪委监委。" in last and "2022年1月12日印发" in last
+    db, evaluation_id = demo  # a new session on the same database remembers them
+    again = show_page(qtbot, PrintPage, AppContext(db, ADMIN_ACTOR, evaluation_id))
+    assert again.notice_panel.copy_to.text() == "区委办公室、区纪委监委"
+    assert again.notice_panel.printed_on.text() == "2022年1月12日"
 
 
 def test_special_commendation_and_bad_line(page, monkeypatch):

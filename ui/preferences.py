@@ -99,3 +99,23 @@ def database(default: str) -> str:
 def set_database(target: str) -> None:
     """Remember the database given with --db (e.g. the meeting room's server) for next time."""
     _set_plain("database/target", target)
+
+
+def notice_texts(database: str, evaluation_id: int) -> dict | None:
+    """The notice texts (版头, 正文, 版记 …) last used for this evaluation, or None."""
+    remembered = _get_json("print/notice_texts", {})
+    value = remembered.get(f"{database}#{evaluation_id}") if isinstance(remembered, dict) \
+        else None
+    return value if isinstance(value, dict) else None
+
+
+def set_notice_texts(database: str, evaluation_id: int, texts: dict | None) -> None:
+    remembered = _get_json("print/notice_texts", {})
+    if not isinstance(remembered, dict):
+        remembered = {}
+    key = f"{database}#{evaluation_id}"
+    if texts is None:
+        remembered.pop(key, None)
+    else:
+        remembered[key] = texts
+    _set_json("print/notice_texts", remembered)

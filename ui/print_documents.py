@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from evalapp.reports.ballots_pdf import BallotOptions, serials, write_ballots
 from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
 from evalapp.reports.lists_pdf import ListOptions, write_lists
-from evalapp.reports.notice_pdf import NoticeOptions, write_notice
+from evalapp.reports.notice_pdf import (
+    NoticeOptions,
+    SpecialCommendation,
+    default_notice_options,
+    notice_date,
+    write_notice,
+)
+from evalapp.reports.tally_sheet_pdf import audit_chain_head, write_tally_sheet
 from evalapp.services.context import Actor
 from evalapp.services.presentation import feedback_times, list_times
 from evalapp.services.evaluations import is_final
@@ -16,8 +23,9 @@ from evalapp.services.results import compute_results
 
 NOTICE, COMMEND, ADMONISH, FEEDBACK, BALLOTS = "notice", "commend", "admonish", "feedback", \
     "ballots"
+TALLY_SHEET = "tally_sheet"
 DOCUMENTS = {NOTICE: "考评结果通报", COMMEND: "表扬名单", ADMONISH: "诫勉名单",
-             FEEDBACK: "考评结果反馈单", BALLOTS: "空白评分表"}
+             FEEDBACK: "考评结果反馈单", TALLY_SHEET: "计票核对单", BALLOTS: "空白评分表"}
 UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\n\r\t]')
 
 
@@ -31,6 +39,7 @@ class DocumentSpec:
     group: str | None = None  # ballots: one group, None for all
     copies: int | None = None  # ballots: None for the issued count
     start: int = 1
+    special: tuple[SpecialCommendation, ...] | None = None  # feedback: the notice's awards
 
     @property
     def label(self) -> str:
@@ -61,6 +70,11 @@ class MadeDocument:
     evaluation: str
 
 
+def default_notice(db, evaluation_id: int, results) -> NoticeOptions:
+    """The notice's default texts, dated the day the result was finalised (else today)."""
+    return default_notice_options(results, notice_date(db, evaluation_id))
+
+
 def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec) -> MadeDocument:
     """Compute the result and write the PDF to bytes (safe to run on a pool thread)."""
     results = compute_results(db, evaluation_id, actor)
@@ -71,9 +85,14 @@ def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec) -> M
         pdf = write_lists(results, None, ListOptions(kinds=(spec.kind,)), final=final)
     elif spec.kind == FEEDBACK:
         times = feedback_times(list_times(db, evaluation_id))
+        special = list(spec.special) if spec.special is not None else \
+            default_notice_options(results).special
         pdf = write_feedback(results, None, FeedbackOptions(department=spec.department,
-                                                            presentation_times=times),
+                                                            presentation_times=times,
+                                                            special=special),
                              final=final)
+    elif spec.kind == TALLY_SHEET:
+        pdf = write_tally_sheet(results, None, audit_chain_head(db), final=final)
     else:
         pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies, spec.start))
     return MadeDocument(spec, pdf, final, results.result.digest, results.result.evaluation)

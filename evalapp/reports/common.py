@@ -11,7 +11,8 @@ from os import PathLike
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from evalapp.reports.fonts import SONG, stack
 from evalapp.reports.gongwen import (
@@ -28,43 +29,65 @@ from evalapp.reports.gongwen import (
 from evalapp.rounding import fixed
 
 PROVISIONAL_MARK = "未定稿"
-DIGEST_LABEL = "结果摘要(SHA-256)"
+PROVISIONAL_NOTE = "未定稿：结果尚未最终确定，仅供核对"
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 Target = "str | PathLike | io.BytesIO | None"
 
 
 @dataclass(frozen=True)
 class Status:
-    """What every page says about the result: provisional (watermark) or final (digest)."""
+    """What every page says about the result: provisional (watermark and a note) or final
+    (nothing: official documents carry no hash; the 校验码 is on the 计票核对单)."""
 
     final: bool
-    digest: str
     unconfirmed: int = 0
 
 
-def status_footer(canvas, status: Status) -> None:
-    """Provisional: the 未定稿 watermark and a note; final: the digest in small print."""
+def status_footer(canvas, status: Status, page_size=None) -> None:
+    """Provisional: the 未定稿 watermark (outlines, not text) and a note; final: nothing."""
+    if status.final:
+        return
+    width = (page_size or (PAGE_W, PAGE_H))[0]
     song = stack(SONG)
     canvas.saveState()
-    if status.final:
-        canvas.setFillColorRGB(0.25, 0.25, 0.25)
-        song.draw(canvas, PAGE_W / 2, 12 * 2.8346, f"{DIGEST_LABEL}:{status.digest}"
-                  "  可用“main.py verify --digest”核对", 6.5, align="center")
-    else:
-        draw_watermark(canvas, PROVISIONAL_MARK, song)
-        note = "未定稿:结果尚未最终确定,仅供核对"
-        if status.unconfirmed:
-            note += f";另有 {status.unconfirmed} 张选票尚未完成双人录入核对,未计入"
-        canvas.setFillColorRGB(0.55, 0.0, 0.0)
-        song.draw(canvas, PAGE_W / 2, 12 * 2.8346, note, 8, align="center")
+    draw_watermark(canvas, PROVISIONAL_MARK, song, page_size)
+    note = PROVISIONAL_NOTE
+    if status.unconfirmed:
+        note += f"；另有 {status.unconfirmed} 张选票尚未完成双人录入核对，未计入"
+    canvas.setFillColorRGB(0.55, 0.0, 0.0)
+    song.draw(canvas, width / 2, 12 * mm, note, 9, align="center")
     canvas.restoreState()
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """An optional landscape page template (横排表格, GB/T 9704 §10.2): its text block is the
+    portrait block turned, 225 × 156 mm, centred; ``LANDSCAPE_TEMPLATE`` selects it."""
+
+    block_w: float = BLOCK_H
+    block_h: float = BLOCK_W
+
+    @property
+    def page(self) -> tuple[float, float]:
+        return PAGE_H, PAGE_W
+
+    @property
+    def frame(self) -> tuple[float, float, float, float]:
+        x = (PAGE_H - self.block_w) / 2
+        return x, (PAGE_W - self.block_h) / 2, self.block_w, self.block_h
+
+
+PORTRAIT_TEMPLATE, LANDSCAPE_TEMPLATE = "page", "landscape"
 
 
 def build_pdf(story: list, target, status: Status, title: str, page_numbers: bool = True,
               frame: tuple[float, float, float, float] | None = None,
-              on_page: Callable | None = None) -> bytes | None:
+              on_page: Callable | None = None, author: str = "",
+              landscape: bool = False) -> bytes | None:
     """Lay out ``story`` in the GB/T 9704 text block (or ``frame``) and write the PDF.
 
+    ``landscape`` adds the landscape template (switch with NextPageTemplate). The metadata
+    names the document and its issuer, never the program.
     Returns the bytes when ``target`` is None, else writes the file and returns None."""
     out = io.BytesIO() if target is None else target
     if isinstance(out, PathLike):
@@ -81,9 +104,23 @@ def build_pdf(story: list, target, status: Status, title: str, page_numbers: boo
         if on_page:
             on_page(canvas, doc)
 
-    doc = BaseDocTemplate(out, pagesize=(PAGE_W, PAGE_H), title=title,
-                          author="集中考评计分系统", creator="evalapp", subject=title,
-                          pageTemplates=[PageTemplate("page", [body], onPage=decorate)],
+    templates = [PageTemplate(PORTRAIT_TEMPLATE, [body], onPage=decorate)]
+    if landscape:
+        turned = Landscape()
+        lx, ly, lw, lh = turned.frame
+
+        def decorate_landscape(canvas, doc):
+            status_footer(canvas, status, turned.page)
+            if page_numbers:
+                draw_page_number(canvas, canvas.getPageNumber(), song, left=lx, width=lw,
+                                 bottom=ly)
+
+        templates.append(PageTemplate(LANDSCAPE_TEMPLATE, [
+            Frame(lx, ly - 0.01, lw, lh + 0.01, leftPadding=0, rightPadding=0, topPadding=0,
+                  bottomPadding=0, id="landscape")], onPage=decorate_landscape,
+            pagesize=turned.page))
+    doc = BaseDocTemplate(out, pagesize=(PAGE_W, PAGE_H), title=title, author=author,
+                          creator="", producer="", subject=title, pageTemplates=templates,
                           invariant=1, initialFontName=song.primary)
     doc.build(story)
     return out.getvalue() if target is None else None
@@ -119,3 +156,54 @@ def score(value: Decimal | None, places: int) -> str:
 
 def rank_text(rank: int | None) -> str:
     return "—" if rank is None else str(rank)
+
+
+class SignOff(Flowable):
+    """Signature lines with room to write: one "label(签字):" per row, a 60 mm line after
+    it, rows 14 mm apart (≥ 12 mm per signature), then, right-aligned, a date with 12 mm of
+    writing space before each of 年, 月 and 日 (or a fixed ``date`` text)."""
+
+    PITCH = 14 * mm
+    LINE = 60 * mm
+    GAPS = (16 * mm, 11 * mm, 11 * mm)  # space before 年, 月, 日
+
+    def __init__(self, labels: tuple[str, ...], date: str = "", size: float = 14,
+                 role: str = SONG, issuer: str = "", pitch: float = 14 * mm):
+        super().__init__()
+        self.PITCH = max(pitch, 12 * mm)  # ≥ 12 mm per signature
+        self.labels = tuple(cjk_punctuation(label) for label in labels)
+        self.date, self.size, self.role = date, size, role
+        self.issuer = cjk_punctuation(issuer)
+        self.rows = len(labels) + (1 if issuer else 0) + 1
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = self.rows * self.PITCH
+        return self.width, self.height
+
+    def _date_width(self) -> float:
+        fonts = stack(self.role)
+        if self.date:
+            return fonts.width(self.date, self.size)
+        return sum(self.GAPS) + 3 * fonts.width("年", self.size)
+
+    def draw(self):
+        c, fonts, size = self.canv, stack(self.role), self.size
+        c.setLineWidth(0.6)
+        y = self.height - self.PITCH + 3 * mm
+        x = max((fonts.width(label, size) for label in self.labels), default=0) + 2 * mm
+        for label in self.labels:
+            fonts.draw(c, 0, y, label, size)
+            c.line(x, y - 1.5 * mm, x + self.LINE, y - 1.5 * mm)
+            y -= self.PITCH
+        right = self.width - 2 * size  # 右空二字
+        if self.issuer:
+            fonts.draw(c, right, y, self.issuer, size, align="right")
+            y -= self.PITCH
+        if self.date:
+            fonts.draw(c, right, y, self.date, size, align="right")
+            return
+        x = right - self._date_width()
+        for gap, word in zip(self.GAPS, "年月日"):
+            x += gap
+            x += fonts.draw(c, x, y, word, size)

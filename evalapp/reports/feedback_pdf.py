@@ -10,7 +10,12 @@ from reportlab.platypus import KeepInFrame, PageBreak, Spacer, Table, TableStyle
 
 from evalapp.domain import ONSITE_COMPONENT, DomainError, format_decimal
 from evalapp.outcome_words import UNSCORED_WORD, veto_text
-from evalapp.reports.common import Status, build_pdf, para, rank_text, score, table_font
+from evalapp.reports.common import (
+    SignOff, Status, build_pdf, para, rank_text, score, table_font,
+)
+from evalapp.reports.notice_pdf import SpecialCommendation
+from evalapp.reports.ranking_table import tie_breaks, tie_labels
+from evalapp.rule_summary import rule_summary
 from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE
 from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE
 from evalapp.services.results import Results
@@ -27,7 +32,9 @@ SHADE = colors.Color(0.93, 0.93, 0.93)
 class FeedbackOptions:
     department: str | None = None  # None: every department, one page each
     issuer: str = "区委考核办"
-    date: str = "　　　　年　　月　　日"
+    date: str = ""  # empty: 年 月 日 with room to write the date by hand
+    # the notice's special awards (创新奖 …): each department's sheet names its own
+    special: list[SpecialCommendation] = field(default_factory=list)
     # department name → "7分42秒(规定 8 分钟)" (presentation.feedback_times); none: no line
     presentation_times: dict[str, str] = field(default_factory=dict)
 
@@ -49,7 +56,7 @@ def rank_change_text(d: DepartmentResult) -> str:
 def outcome_text(d: DepartmentResult) -> str:
     text = OUTCOME_LABELS[d.outcome]
     if d.outcome == "none":
-        text = "无(既不表扬也不诫勉)"
+        text = "未列入通报表扬或诫勉谈话名单"
     if not d.scored:
         text = f"{UNSCORED_WORD}({d.unscored_reason})" if d.unscored_reason else text
     notes = []
@@ -67,7 +74,21 @@ def _kv_table(pairs: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _summary(results: Results, d: DepartmentResult) -> Table:
+def _points(value, places: int) -> str:
+    """An adjustment with the result's decimals and its sign: +1.00, −0.50."""
+    return f"{value:+.{places}f}".replace("-", "−")
+
+
+def _tie_text(results: Results, d: DepartmentResult) -> str | None:
+    index_group = tie_breaks(results).get(d.name)
+    if index_group is None:
+        return None
+    index, group = index_group
+    others = "、".join(x.name for x in group if x is not d)
+    return f"与{others}综合得分相同,按{tie_labels(results)[index]}排序"
+
+
+def _summary(results: Results, d: DepartmentResult, options: FeedbackOptions) -> Table:
     r, places = results.result, results.result.decimals
     ranked = sum(1 for x in r.departments if x.rank is not None)
     in_category = sum(1 for x in r.departments if x.category == d.category and x.rank is not None)
@@ -76,19 +97,25 @@ def _summary(results: Results, d: DepartmentResult) -> Table:
     for c in results.data.effective_components():
         if c.name != ONSITE_COMPONENT:
             value = d.component_values.get(c.name)
-            pairs.append((f"{c.name}({format_decimal(c.weight)}%)",
+            pairs.append((f"{c.name}（{format_decimal(c.weight)}%）",
                           "—" if value is None else f"{value:.{places}f}"))
     if d.scored:
         pairs += [("加分", f"{d.bonus:.{places}f}"), ("减分", f"{d.penalty:.{places}f}")]
     pairs += [("总排名", f"{rank_text(d.rank)} / {ranked}"),
-              ("类别内排名", f"{rank_text(d.category_rank)} / {in_category}({d.category})"),
-              ("与上年比较", rank_change_text(d)), ("考评结果", outcome_text(d))]
+              ("类别内排名", f"{rank_text(d.category_rank)} / {in_category}({d.category})")]
+    tie = _tie_text(results, d)
+    if tie:
+        pairs.append(("名次说明", tie))
+    pairs += [("与上年比较", rank_change_text(d)), ("考评结果", outcome_text(d))]
+    awards = [sp.award for sp in options.special if d.name in sp.departments]
+    if awards:
+        pairs.append(("特别表彰", "、".join(awards)))
     return _kv_table(pairs)
 
 
 def _groups(results: Results, d: DepartmentResult) -> Table:
     places = results.result.decimals
-    rows = [[para(h, HEI, 11, align="center") for h in ("评委类别", "权重", "计分评分数", "得分")]]
+    rows = [[para(h, HEI, 11, align="center") for h in ("评委类别", "权重", "计入评分(份)", "得分")]]
     for g in results.data.groups:
         rows.append([para(g.name, SONG, 11), para(f"{format_decimal(g.weight)}%", SONG, 11,
                                                    align="center"),
@@ -100,11 +127,10 @@ def _groups(results: Results, d: DepartmentResult) -> Table:
     return table
 
 
-def _adjustments(d: DepartmentResult) -> Table:
+def _adjustments(d: DepartmentResult, places: int) -> Table:
     rows = [[para(h, HEI, 11, align="center") for h in ("加减分事项", "分值")]]
     for a in d.adjustments:
-        points = "一票否决" if a.veto else (f"+{format_decimal(a.points)}" if a.points > 0
-                                          else format_decimal(a.points))
+        points = "一票否决" if a.veto else _points(a.points, places)
         rows.append([para(a.reason or "(未注明)", SONG, 11), para(points, SONG, 11,
                                                                   align="center")])
     if len(rows) == 1:
@@ -126,14 +152,14 @@ def sheet(results: Results, d: DepartmentResult, options: FeedbackOptions) -> li
             para(results.result.evaluation, KAI, 14, align="center", leading=22),
             Spacer(1, 8),
             _kv_table(_who_pairs(d, who, options)), Spacer(1, 8),
-            _summary(results, d), Spacer(1, 8),
+            _summary(results, d, options), Spacer(1, 8),
             para("各评委类别评分", HEI, 12, leading=20), _groups(results, d), Spacer(1, 8),
-            para("加减分及一票否决", HEI, 12, leading=20), _adjustments(d), Spacer(1, 10),
-            para(f"说明:各项得分保留 {results.result.decimals} 位小数,四舍五入;排名相同者并列。如对结果有异议,请于收到"
-                 "本反馈单后五个工作日内向考评办书面提出。", FANG, 11, leading=17),
-            Spacer(1, 6),
-            para(f"{options.issuer}(盖章)\n{options.date}", FANG, 14, align="right",
-                 leading=24)]
+            para("加减分及一票否决", HEI, 12, leading=20), _adjustments(d, results.result.decimals), Spacer(1, 10),
+            para(f"说明:各项得分保留 {results.result.decimals} 位小数,四舍五入。"
+                 f"{rule_summary(results.data)[4]}如对结果有异议,请于收到本反馈单后五个工作日内"
+                 "向考评办书面提出。", FANG, 11, leading=17),
+            Spacer(1, 4),
+            SignOff((), options.date, 14, FANG, issuer=f"{options.issuer}(盖章)")]
 
 
 def write_feedback(results: Results, path=None, options: FeedbackOptions | None = None, *,
@@ -152,6 +178,7 @@ def write_feedback(results: Results, path=None, options: FeedbackOptions | None 
             story.append(PageBreak())
         story.append(KeepInFrame(BLOCK_W, PAGE_H - 38 * mm, sheet(results, d, options),
                                  mode="shrink"))
-    status = Status(final, results.result.digest, results.unconfirmed)
+    status = Status(final, results.unconfirmed)
     frame = (LEFT, 18 * mm, BLOCK_W, PAGE_H - 38 * mm)
-    return build_pdf(story, path, status, "考评结果反馈单", page_numbers=False, frame=frame)
+    return build_pdf(story, path, status, "考评结果反馈单", page_numbers=False, frame=frame,
+                     author=results.result.evaluation)

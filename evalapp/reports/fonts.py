@@ -1,9 +1,11 @@
 """The fonts of printed documents, with per-character fallback so nothing prints as a box.
 
 Each role (仿宋, 楷体, 宋体, 小标宋, 黑体) is a *stack* of TrueType fonts: the real Windows
-font when the machine has it, then the bundled stand-in, then broader fonts, with WenQuanYi
-Micro Hei (20,932 CJK characters) last. Text is split into runs, each drawn in the first font
-of the stack whose cmap has the character (rare name characters such as 堃, or ￥).
+font when the machine has it, then the bundled stand-in, then the Ming (宋体-style) fallback
+fonts EvMing* (HanaMin A/B and BabelStone Han subsets: the rest of the URO, Extensions A–H,
+compatibility ideographs), with WenQuanYi Micro Hei last. Text is split into runs, each drawn
+in the first font of the stack whose cmap has the character (rare name characters such as
+堃, 䶮, 𠇔, or ￥). ``missing_glyphs`` names the characters no bundled font can print.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from evalapp.paths import resource
@@ -29,7 +31,14 @@ BUNDLED = {
     "EvNotoSerif": ("NotoSerifSC-Regular.ttf", 0),
     "EvNotoSerifBold": ("NotoSerifSC-Bold.ttf", 0),
     "EvWqyMicroHei": ("wqy-microhei.ttc", 0),
+    "EvMingA": ("EvMingA.ttf", 0),
+    "EvMingB1": ("EvMingB1.ttf", 0),
+    "EvMingB2": ("EvMingB2.ttf", 0),
+    "EvMingC": ("EvMingC.ttf", 0),
+    "EvMingG": ("EvMingG.ttf", 0),
 }
+# Ming-style fonts for the characters outside the main fonts (URO beyond GB2312, Ext A–H).
+RARE = ("EvMingA", "EvMingB1", "EvMingB2", "EvMingC", "EvMingG")
 LAST_RESORT = "EvWqyMicroHei"
 
 # Windows fonts preferred when present: reportlab name -> (candidate file names, subfont).
@@ -45,15 +54,40 @@ SYSTEM = {
 }
 
 STACKS = {
-    FANG: ("SysFangGB2312", "SysFangSong", "EvFandolFang", "EvNotoSerif", LAST_RESORT),
-    KAI: ("SysKaiGB2312", "SysKaiTi", "EvFandolKai", "EvFandolFang", "EvNotoSerif",
+    FANG: ("SysFangGB2312", "SysFangSong", "EvFandolFang", "EvNotoSerif", *RARE, LAST_RESORT),
+    KAI: ("SysKaiGB2312", "SysKaiTi", "EvFandolKai", "EvFandolFang", "EvNotoSerif", *RARE,
           LAST_RESORT),
-    SONG: ("SysSimSun", "EvNotoSerif", LAST_RESORT),
-    TITLE: ("SysXiaoBiaoSong", "EvNotoSerifBold", "EvNotoSerif", LAST_RESORT),
-    HEI: ("SysSimHei", LAST_RESORT),
+    SONG: ("SysSimSun", "EvNotoSerif", *RARE, LAST_RESORT),
+    TITLE: ("SysXiaoBiaoSong", "EvNotoSerifBold", "EvNotoSerif", *RARE, LAST_RESORT),
+    HEI: ("SysSimHei", LAST_RESORT, *RARE),
 }
+# Characters that print as nothing and need no glyph (spaces, joiners, line breaks).
+NO_GLYPH_NEEDED = set(" \t\n\r\u3000\u200b\u200c\u200d\ufeff")
+
+
+def is_selector(char: str) -> bool:
+    """Variation selectors (U+FE00–FE0F, U+E0100–E01EF) choose a glyph variant; the fonts
+    draw the base character, so they are dropped rather than printed as a box."""
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 NO_SYSTEM_FONTS_ENV = "EVALAPP_NO_SYSTEM_FONTS"
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap writes U+2A6A5 as <2A6A5>, which is not UTF-16: copied
+    text and text extraction then lose Extension B characters (𠇔, 𪚥). Same CMap, with
+    every target written as UTF-16BE (a surrogate pair above U+FFFF)."""
+    text = _REPORTLAB_TO_UNICODE(fontname, [0] * len(subset))
+    head, _, tail = text.partition("beginbfchar\n")
+    body, _, end = tail.partition("endbfchar")
+    pairs = "\n".join(f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
+                      for i, v in enumerate(subset))
+    return f"{head}beginbfchar\n{pairs}\nendbfchar{end}"
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def system_font_dirs() -> list[Path]:
@@ -112,6 +146,8 @@ class FontStack:
         """Split ``text`` into (font name, substring) runs; spaces stay in the current run."""
         out: list[tuple[str, str]] = []
         for char in text:
+            if is_selector(char):
+                continue
             font = out[-1][0] if out and char in " \u3000" else self.font_for(char)
             if out and out[-1][0] == font:
                 out[-1] = (font, out[-1][1] + char)
@@ -181,3 +217,33 @@ def font_stacks() -> dict[str, FontStack]:
 
 def stack(role: str) -> FontStack:
     return font_stacks()[role]
+
+
+def has_glyph(char: str) -> bool:
+    """True when some bundled font (or a preferred system font) can print ``char``."""
+    if char in NO_GLYPH_NEEDED or is_selector(char):
+        return True
+    code = ord(char)
+    names = {n for s in font_stacks().values() for n in s.names}
+    return any(code in _cmap(name) for name in names)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The distinct characters of ``text`` that no bundled font can print, in order of
+    appearance (empty when everything prints). Qt-free: the importer, the editors and the
+    document tests use it alike."""
+    seen: list[str] = []
+    for char in text or "":
+        if char not in seen and not has_glyph(char):
+            seen.append(char)
+    return seen
+
+
+def missing_glyphs_message(field: str, text: str) -> str | None:
+    """A Chinese warning naming ``field`` when ``text`` has unprintable characters."""
+    missing = missing_glyphs(text)
+    if not missing:
+        return None
+    shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
+    return (f"{field}“{text}”中的 {shown} 在程序自带的字体中没有字形,打印和投影时会显示为"
+            "空白或方框;请核对是否输入有误,或改用规范汉字")

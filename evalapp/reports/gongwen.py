@@ -247,26 +247,152 @@ def page_number_text(page: int) -> str:
     return f"— {page} —"
 
 
-def draw_page_number(canvas, page: int, song: FontStack) -> tuple[float, float]:
+def draw_page_number(canvas, page: int, song: FontStack, left: float = LEFT,
+                     width: float = BLOCK_W, bottom: float = BOTTOM) -> tuple[float, float]:
     """"— n —" in 4号 Song, its top 7 mm below the block; odd pages right, even left (空一字).
     Returns the (x, baseline) used."""
     text = page_number_text(page)
-    baseline = BOTTOM - PAGE_NO_GAP - ASCENT * PAGE_NO_SIZE
+    baseline = bottom - PAGE_NO_GAP - ASCENT * PAGE_NO_SIZE
     canvas.setFillColorRGB(0, 0, 0)
     if page % 2:
-        x = LEFT + BLOCK_W - PAGE_NO_SIZE
+        x = left + width - PAGE_NO_SIZE
         song.draw(canvas, x, baseline, text, PAGE_NO_SIZE, align="right")
         return x - song.width(text, PAGE_NO_SIZE), baseline
-    x = LEFT + PAGE_NO_SIZE
+    x = left + PAGE_NO_SIZE
     song.draw(canvas, x, baseline, text, PAGE_NO_SIZE)
     return x, baseline
 
 
-def draw_watermark(canvas, text: str, font: FontStack) -> None:
-    """A large diagonal grey word across the page (drawn under the content)."""
+def draw_watermark(canvas, text: str, font: FontStack, page_size=None) -> None:
+    """A large diagonal grey word across the page (drawn under the content), as outlines:
+    it is not text, so copying the page's text never picks up its characters."""
+    width, height = page_size or (PAGE_W, PAGE_H)
+    size = 120.0
     canvas.saveState()
     canvas.setFillColorRGB(0.82, 0.82, 0.82)
-    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.translate(width / 2, height / 2)
     canvas.rotate(45)
-    font.draw(canvas, 0, -40, text, 120, align="center")
+    x = -font.width(text, size) / 2
+    for name, chunk in font.runs(text):
+        for char in chunk:
+            x += draw_outline(canvas, name, char, x, -40, size)
     canvas.restoreState()
+
+
+def draw_outline(canvas, font_name: str, char: str, x: float, y: float, size: float) -> float:
+    """Fill the outline of ``char`` from the registered TrueType font ``font_name`` at
+    (x, y) as a vector path; returns the advance width."""
+    from fontTools.pens.basePen import BasePen
+
+    glyph_set, cmap, units = _outlines(font_name)
+    glyph = cmap.get(ord(char))
+    if glyph is None:
+        return 0.0
+    scale = size / units
+    path = canvas.beginPath()
+
+    class Pen(BasePen):
+        def _moveTo(self, p):
+            path.moveTo(x + p[0] * scale, y + p[1] * scale)
+
+        def _lineTo(self, p):
+            path.lineTo(x + p[0] * scale, y + p[1] * scale)
+
+        def _curveToOne(self, p1, p2, p3):
+            path.curveTo(*(v for p in (p1, p2, p3)
+                           for v in (x + p[0] * scale, y + p[1] * scale)))
+
+        def _closePath(self):
+            path.close()
+
+    glyph_set[glyph].draw(Pen(glyph_set))
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=1)  # non-zero winding, like the font
+    return glyph_set[glyph].width * scale
+
+
+_OUTLINE_CACHE: dict[str, tuple] = {}
+
+
+def _outlines(font_name: str):
+    """(glyph set, cmap, units per em) of a registered font, read with fontTools."""
+    if font_name not in _OUTLINE_CACHE:
+        from fontTools.ttLib import TTFont
+        from reportlab.pdfbase import pdfmetrics
+
+        face = pdfmetrics.getFont(font_name).face
+        font = TTFont(face.filename, fontNumber=getattr(face, "subfontIndex", 0) or 0,
+                      lazy=True)
+        _OUTLINE_CACHE[font_name] = (font.getGlyphSet(), font.getBestCmap(),
+                                     font["head"].unitsPerEm)
+    return _OUTLINE_CACHE[font_name]
+
+
+class Imprint(Flowable):
+    """版记 (GB/T 9704 §7.4) at the foot of the page: a thick rule, 抄送 (4号仿宋, 左空一字,
+    continuation lines aligned after the colon), a thin rule, 印发机关 (左空一字) and
+    印发日期 (右空一字) on one line, a thick rule at the last line of the text block.
+    It takes the rest of the frame so that it sits at the bottom; ``note`` (the 校验码, if
+    wanted) goes small above the first rule."""
+
+    THICK, THIN = 0.35 * mm, 0.25 * mm
+
+    def __init__(self, copy_to: str, printed_by: str, printed_on: str, size: float = 14.0,
+                 note: str = ""):
+        super().__init__()
+        self.copy_to, self.printed_by, self.printed_on = copy_to, printed_by, printed_on
+        self.size, self.note = size, note
+        self.fonts = stack(FANG)
+
+    def _copy_lines(self, width: float) -> list[str]:
+        if not self.copy_to:
+            return []
+        text = self.copy_to.rstrip("。") + "。"
+        label = "抄送："
+        room = width - 2 * CELL * self.size / BODY_SIZE - self.fonts.width(label, self.size)
+        lines, current = [], ""
+        for char in text:
+            if current and self.fonts.width(current + char, self.size) > room and \
+                    char not in NO_LINE_START:
+                lines.append(current)
+                current = ""
+            current += char
+        lines.append(current)
+        lines[0] = label + lines[0]
+        return lines
+
+    def block_height(self, width: float) -> float:
+        pitch = self.size * 1.75
+        return (len(self._copy_lines(width)) + 1) * pitch + pitch * 0.3 + \
+            (self.size if self.note else 0)
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = max(self.block_height(avail_width), avail_height - 0.5)
+        return self.width, self.height
+
+    def draw(self):
+        c, fonts, size = self.canv, self.fonts, self.size
+        pitch = size * 1.75
+        indent = CELL * size / BODY_SIZE  # 一字
+        lines = self._copy_lines(self.width)
+        y = (len(lines) + 1) * pitch + pitch * 0.3
+        c.setStrokeColorRGB(0, 0, 0)
+        if self.note:
+            c.setFillColorRGB(0.3, 0.3, 0.3)
+            stack(FANG).draw(c, self.width, y + 2.5, self.note, 9, align="right")
+            c.setFillColorRGB(0, 0, 0)
+        c.setLineWidth(self.THICK)
+        c.line(0, y, self.width, y)
+        label_w = fonts.width("抄送：", size)
+        for n, line in enumerate(lines):
+            y -= pitch
+            fonts.draw(c, indent + (label_w if n else 0), y + pitch * 0.3, line, size)
+        if lines:
+            c.setLineWidth(self.THIN)
+            c.line(0, y, self.width, y)
+        y -= pitch
+        fonts.draw(c, indent, y + pitch * 0.3, self.printed_by, size)
+        fonts.draw(c, self.width - indent, y + pitch * 0.3, f"{self.printed_on}印发", size,
+                   align="right")
+        c.setLineWidth(self.THICK)
+        c.line(0, y, self.width, y)

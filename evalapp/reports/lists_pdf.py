@@ -8,9 +8,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
-from evalapp.reports.common import Status, build_pdf, para, rank_text, score, table_font
-from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE, stack
-from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE, cjk_punctuation
+from evalapp.reports.common import (
+    SignOff, Status, build_pdf, para, rank_text, score, table_font,
+)
+from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE
+from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE
+from evalapp.reports.ranking_table import packed, tie_breaks, tie_labels
 from evalapp.services.results import Results
 from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
 
@@ -21,7 +24,7 @@ KINDS = {COMMEND: "通报表扬名单", ADMONISH: "诫勉谈话名单"}
 class ListOptions:
     kinds: tuple[str, ...] = (COMMEND, ADMONISH)
     signers: tuple[str, ...] = ("考评办主任", "监票人", "监票人")
-    date: str = "　　　　年　　月　　日"
+    date: str = ""  # empty: 年 月 日 with room to write the date by hand
 
 
 def listed(results: Results, kind: str) -> list[DepartmentResult]:
@@ -32,9 +35,9 @@ def listed(results: Results, kind: str) -> list[DepartmentResult]:
                                          d.order))
 
 
-def _reason(d: DepartmentResult) -> str:
+def _reason(d: DepartmentResult, tie: str = "") -> str:
     if d.outcome == COMMEND:
-        return f"类别内第 {d.category_rank} 名"
+        return f"类别内第 {d.category_rank} 名" + (f"(同分,按{tie}排序)" if tie else "")
     parts = []
     if d.veto:
         parts.append("一票否决" + (f":{d.veto_reason}" if d.veto_reason else ""))
@@ -51,12 +54,14 @@ def _table(results: Results, kind: str) -> Table:
     places = results.result.decimals
     header = ["序号", "部门", "类别", "类别内排名", "总排名", "综合得分",
               "依据" if kind == COMMEND else "诫勉原因"]
-    widths = [w * mm for w in (12, 40, 30, 17, 13, 17)]
+    widths = [w * mm for w in (11, 38, 28, 16, 14, 15)]
     widths.append(BLOCK_W - sum(widths))
-    rows = [[para(h, HEI, 10, align="center") for h in header]]
+    rows = [[packed(h, HEI, 10, w - 6.5) for h, w in zip(header, widths)]]
+    ties, labels = tie_breaks(results), tie_labels(results)
     for i, d in enumerate(listed(results, kind), start=1):
+        tie = labels[ties[d.name][0]] if d.name in ties else ""
         cells = [str(i), d.name, d.category, rank_text(d.category_rank), rank_text(d.rank),
-                 score(d.final_score, places), _reason(d)]
+                 score(d.final_score, places), _reason(d, tie)]
         rows.append([para(c, SONG, 10, align="left" if j in (1, 2, 6) else "center")
                      for j, c in enumerate(cells)])
     if len(rows) == 1:
@@ -64,34 +69,17 @@ def _table(results: Results, kind: str) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     style = [table_font(), ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
+             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
     if len(rows) == 2 and not listed(results, kind):
         style.append(("SPAN", (0, 1), (-1, 1)))
     table.setStyle(TableStyle(style))
     return table
 
 
-def _signatures(options: ListOptions) -> Table:
-    """Labelled signature lines, two per row, and the date on the right."""
-    labels = [f"{who}(签字):" for who in options.signers]
-    label_w = max(stack(FANG).width(cjk_punctuation(t), 14) for t in labels) + 6
-    rows, style = [], [table_font(), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
-    for i in range(0, len(labels), 2):
-        pair = labels[i:i + 2]
-        row = []
-        for j, label in enumerate(pair):
-            row += [para(label, FANG, 14), ""]
-            style.append(("LINEBELOW", (2 * j + 1, len(rows)), (2 * j + 1, len(rows)), 0.6,
-                          colors.black))
-        rows.append(row + [""] * (4 - len(row)))
-    rows.append(["", "", "", para(options.date, FANG, 14, align="right")])
-    line_w = BLOCK_W / 2 - label_w - 8
-    table = Table(rows, colWidths=[label_w, line_w, label_w, line_w + 16],
-                  rowHeights=[34] * len(rows))
-    table.setStyle(TableStyle(style))
-    return table
+def _signatures(options: ListOptions) -> SignOff:
+    """One signature per row with a 60 mm line, rows 14 mm apart, then 年 月 日."""
+    return SignOff(tuple(f"{who}(签字):" for who in options.signers), options.date, 14, FANG)
 
 
 def lists_story(results: Results, options: ListOptions) -> list:
@@ -107,7 +95,8 @@ def lists_story(results: Results, options: ListOptions) -> list:
                   para(f"(共 {count} 个部门,按类别和类别内排名排列)", KAI, 14,
                        align="center", leading=22),
                   Spacer(1, 12), _table(results, kind), Spacer(1, 18),
-                  para("以上名单与计分系统结果一致。", FANG, 14), Spacer(1, 6),
+                  para(f"以上名单依据{r.evaluation}结果,按规定的名额和条件确定。", FANG, 14,
+                       leading=22), Spacer(1, 10),
                   _signatures(options)]
     return story
 
@@ -116,8 +105,8 @@ def write_lists(results: Results, path=None, options: ListOptions | None = None,
                 final: bool = False) -> bytes | None:
     """Write the lists (one page each, in ``options.kinds`` order) to ``path`` or bytes."""
     options = options or ListOptions()
-    status = Status(final, results.result.digest, results.unconfirmed)
+    status = Status(final, results.unconfirmed)
     title = "、".join(KINDS[k] for k in options.kinds)
     frame = (LEFT, 20 * mm, BLOCK_W, PAGE_H - 45 * mm)
     return build_pdf(lists_story(results, options), path, status, title, page_numbers=False,
-                     frame=frame)
+                     frame=frame, author=results.result.evaluation)

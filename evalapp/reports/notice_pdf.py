@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
-from reportlab.platypus import CondPageBreak, PageBreak
+from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak
+from reportlab.platypus.flowables import DocIf
 
 from evalapp.domain import format_decimal
-from evalapp.reports.common import Status, build_pdf
+from evalapp.digest import check_code
+from evalapp.reports.common import LANDSCAPE_TEMPLATE, PORTRAIT_TEMPLATE, Status, build_pdf
 from evalapp.reports.fonts import FANG, HEI, KAI, TITLE, stack
 from evalapp.reports.gongwen import (
+    BLOCK_W,
     CELL,
     LINE,
     TITLE_SIZE,
     Blank,
     GridText,
+    Imprint,
     RedHeader,
     is_full_width,
 )
-from evalapp.reports.ranking_table import ranking_tables
+from evalapp.reports.ranking_table import layout, ranking_tables
 from evalapp.services.results import Results
 from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
 
@@ -50,16 +54,33 @@ class NoticeOptions:
     annex_title: str = ""
     signature: str = ""
     date: str = ""
+    # 版记 (GB/T 9704 §7.4): 抄送机关 (one line, "、"-separated), 印发机关, 印发日期.
+    copy_to: str = ""
+    printed_by: str = ""
+    printed_on: str = ""
+    check_code: bool = False  # print the result's 校验码 once, small, in the 版记
+
+
+IMPRINT_SIZE = 14.0  # 4号仿宋
 
 
 def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def notice_date(db, evaluation_id: int) -> dt.date | None:
+    """The day the evaluation's result was finalised (定稿), if it is: the default 成文日期."""
+    from evalapp.services.finalise import final_results
+    current = [f for f in final_results(db, evaluation_id) if not f.superseded]
+    return current[0].finalised_at.date() if current else None
+
+
 def default_notice_options(results: Results, today: dt.date | None = None) -> NoticeOptions:
-    """Sensible defaults drawn from the evaluation; every text stays editable."""
+    """Sensible defaults drawn from the evaluation; every text stays editable. ``today`` is
+    the 成文日期 (the finalisation day when there is one, see ``notice_date``); the 文号
+    year and the 印发日期 follow it."""
     r, data = results.result, results.data
-    year = r.year or (today or dt.date.today()).year
+    day = today or dt.date.today()
     name = r.evaluation
     groups = "、".join(g.name for g in data.groups)
     issued = sum(g.issued or 0 for g in r.groups)
@@ -74,7 +95,7 @@ def default_notice_options(results: Results, today: dt.date | None = None) -> No
         f"区委考核工作领导小组组织开展了{name}。{len(r.departments)}个区级部门主要负责同志"
         f"现场述职,由{groups}现场评分。"),
         (f"考评坚持同一赛场、同一标准,现场{counts}集中考评得分按{weights}的权重加权计算,"
-        f"{basis}经考核工作领导小组审定,现将考评结果通报如下。"),
+        f"{basis}经考核工作领导小组审定,现将考评结果通报如下:"),
     ]
     closing = [
         ("希望受到通报表扬的部门珍惜荣誉、再接再厉,继续发挥示范带头作用;被诫勉谈话的部门要"
@@ -88,11 +109,13 @@ def default_notice_options(results: Results, today: dt.date | None = None) -> No
             innovative.append(a.department)
     if innovative:
         special.append(SpecialCommendation("创新奖", innovative))
+    authority = NoticeOptions.authority
     return NoticeOptions(
-        mark="", doc_number=f"区考核办〔{year}〕1号", title=f"关于{name}结果的通报",
+        mark="", doc_number=f"区考核办〔{day.year}〕1号", title=f"关于{name}结果的通报",
         intro=intro, closing=closing, special=special,
-        annex_title=f"{name}结果排名表", signature="中共××区委考核工作领导小组办公室",
-        date=chinese_date(today or dt.date.today()))
+        annex_title=f"{name}结果排名表", signature=authority, date=chinese_date(day),
+        copy_to="区委办公室、区人大常委会办公室、区政府办公室、区政协办公室",
+        printed_by=authority, printed_on=chinese_date(day))
 
 
 def _cn(n: int) -> str:
@@ -174,7 +197,7 @@ def _outcome_sections(results: Results, options: NoticeOptions) -> list:
     story, n = [], 1
     commended = [(c, ds) for c, ds in _by_category(results, COMMEND) if ds]
     story.append(_heading(n, "通报表扬"))
-    story.append(GridText("经考核工作领导小组审定,对以下综合得分排名靠前的部门予以通报表扬:"))
+    story.append(GridText("对以下综合得分排名靠前的部门予以通报表扬:"))
     for i, (category, ds) in enumerate(commended, start=1):
         names = "、".join(d.name for d in ds)
         story.append(GridText([(KAI, f"({_cn(i)}){category}({len(ds)}个)。"),
@@ -236,12 +259,30 @@ def notice_story(results: Results, options: NoticeOptions) -> list:
     story.append(GridText(f"附件:{options.annex_title}"))
     story.append(CondPageBreak(4 * LINE))
     story += _signature(options)
+    plan = layout(results)
+    if plan.landscape:
+        story.append(NextPageTemplate(LANDSCAPE_TEMPLATE))
     story.append(PageBreak())
     story.append(GridText([(HEI, "附件")], first_indent=0))
     story.append(Blank(1))
     story += _title(options.annex_title)
     story.append(Blank(1))
-    story += ranking_tables(results)
+    story += ranking_tables(results, plan)
+    story += imprint(results, options, plan.landscape)
+    return story
+
+
+def imprint(results: Results, options: NoticeOptions, after_landscape: bool) -> list:
+    """The 版记 at the foot of the last page, which must be an even page (封四): a new
+    portrait page after a landscape 附件, an extra page when the last page is odd."""
+    note = f"结果校验码 {check_code(results.result.digest)}" if options.check_code else ""
+    block = Imprint(options.copy_to, options.printed_by or options.authority,
+                    options.printed_on or options.date, IMPRINT_SIZE, note)
+    story: list = []
+    if after_landscape:
+        story += [NextPageTemplate(PORTRAIT_TEMPLATE), PageBreak()]
+    story += [CondPageBreak(block.block_height(BLOCK_W) + LINE),
+              DocIf("doc.page % 2 == 1", [PageBreak()]), block]
     return story
 
 
@@ -249,9 +290,23 @@ def write_notice(results: Results, path=None, options: NoticeOptions | None = No
                  final: bool = False) -> bytes | None:
     """Write the notice PDF to ``path`` (or return its bytes when ``path`` is None).
 
-    ``final``: the evaluation is finalised (digest printed); otherwise watermarked 未定稿."""
+    ``final``: the evaluation is finalised; otherwise every page is watermarked 未定稿."""
     options = options or default_notice_options(results)
-    status = Status(final, results.result.digest, results.unconfirmed)
-    return build_pdf(notice_story(results, options), path, status, options.title)
+    status = Status(final, results.unconfirmed)
+    return build_pdf(notice_story(results, options), path, status, options.title,
+                     author=options.authority, landscape=True)
 
 
+def options_to_dict(options: NoticeOptions) -> dict:
+    """The notice texts as plain JSON-able data (to remember them per evaluation)."""
+    return asdict(options)
+
+
+def options_from_dict(data: dict) -> NoticeOptions:
+    """Back from ``options_to_dict``; unknown keys are ignored, missing ones default."""
+    known = {f.name for f in fields(NoticeOptions)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["special"] = [SpecialCommendation(**{k: v for k, v in sp.items()
+                                                if k in ("award", "departments", "note")})
+                         for sp in values.get("special", []) if isinstance(sp, dict)]
+    return NoticeOptions(**values)

@@ -1,18 +1,33 @@
-"""The full ranking per category (附件 of the notice): per-group scores and final score."""
+"""The full ranking per category (附件 of the notice): every score that makes up the final
+score (each evaluator group, 集中考评, the other components, 加减分), so the 附件 can be
+checked against its own 说明; at least 9 pt; headers broken only between words; a note under
+each table for departments whose order was decided by a tie-break key."""
 
 from __future__ import annotations
 
-from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Table, TableStyle
+from dataclasses import dataclass
 
-from evalapp.domain import ONSITE_COMPONENT
+from reportlab.lib import colors
+from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
+
+from evalapp.domain import ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE, format_decimal
 from evalapp.reports.common import para, rank_text, score, table_font
 from evalapp.reports.fonts import HEI, SONG, stack
-from evalapp.reports.gongwen import BLOCK_W, GridText
+from evalapp.reports.gongwen import BLOCK_H, BLOCK_W, GridText
+from evalapp.rule_summary import rule_summary
 from evalapp.services.results import Results
+from evalapp.tally import _sort_key as tally_sort_key  # the tally's own ranking key
 from evalapp.tally_result import ADMONISH, COMMEND, UNSCORED, DepartmentResult
 
-PAD = 2.0
+PAD = 2.5
+SIZES = (10.5, 10.0, 9.5, 9.0)  # never under 9 pt
+MIN_SIZE = SIZES[-1]
+NAME_MIN_CHARS = 7  # the name column holds at least this many characters per line
+TIE_MARK = "※"
+# Words a header may break after or before (a header never breaks inside one of them, and
+# a run of other characters stays together as one word).
+HEADER_WORDS = ("加减分", "负责人", "得分", "排名", "代表", "领导", "互评", "考核", "评分",
+                "名称", "票数", "结果", "(", "(")
 
 
 def outcome_word(d: DepartmentResult) -> str:
@@ -27,19 +42,67 @@ def outcome_word(d: DepartmentResult) -> str:
     return ""
 
 
-def _columns(results: Results, with_components: bool) -> list[tuple[str, str]]:
-    """(header, kind) of each column; kind is a group/component name or a key."""
-    cols = [("类别\n排名", "#category_rank"), ("总排名", "#rank"), ("部门名称", "#name")]
-    cols += [(g.name, "g:" + g.name) for g in results.data.groups]
-    cols.append(("集中考评\n得分", "#onsite"))
-    others = [c.name for c in results.data.effective_components() if c.name != ONSITE_COMPONENT]
-    if with_components:
-        cols += [(name, "c:" + name) for name in others]
-    cols += [("加减分", "#adjust"), ("综合\n得分", "#final"), ("结果", "#outcome")]
+def words(text: str) -> list[str]:
+    """``text`` cut where a line may break: around the HEADER_WORDS, nowhere else."""
+    out: list[str] = []
+    i, run = 0, ""
+    while i < len(text):
+        word = next((w for w in HEADER_WORDS if text.startswith(w, i)), None)
+        if word is None:
+            run += text[i]
+            i += 1
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if word in "((" and i + 1 < len(text):  # a bracketed note stays one word
+            close = min((j for j in (text.find(")", i), text.find(")", i)) if j >= 0),
+                        default=len(text) - 1)
+            word = text[i:close + 1]
+        out.append(word)
+        i += len(word)
+    if run:
+        out.append(run)
+    return out
+
+
+def packed_lines(text: str, role: str, size: float, width: float) -> list[str]:
+    """Greedy lines of whole words within ``width`` (a word wider than it keeps its line)."""
+    fonts = stack(role)
+    lines: list[str] = []
+    for word in words(text):
+        if lines and fonts.width(lines[-1] + word, size) <= width:
+            lines[-1] += word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def packed(text: str, role: str, size: float, width: float, align: str = "center") -> \
+        Paragraph:
+    return para("\n".join(packed_lines(text, role, size, width)), role, size, align=align,
+                leading=size * 1.25)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str  # "#key", "g:group", "c:component"
+
+
+def columns(results: Results, with_groups: bool = True) -> list[Column]:
+    cols = [Column("类别排名", "#category_rank"), Column("总排名", "#rank"),
+            Column("部门名称", "#name")]
+    if with_groups:
+        cols += [Column(g.name + "评分", "g:" + g.name) for g in results.data.groups]
+    cols.append(Column("集中考评得分", "#onsite"))
+    cols += [Column(c.name + "得分" if not c.name.endswith("得分") else c.name, "c:" + c.name)
+             for c in results.data.effective_components() if c.name != ONSITE_COMPONENT]
+    cols += [Column("加减分", "#adjust"), Column("综合得分", "#final"), Column("结果", "#outcome")]
     return cols
 
 
-def _cell(d: DepartmentResult, kind: str, places: int) -> str:
+def cell_text(d: DepartmentResult, kind: str, places: int) -> str:
     if kind == "#category_rank":
         return rank_text(d.category_rank)
     if kind == "#rank":
@@ -57,52 +120,149 @@ def _cell(d: DepartmentResult, kind: str, places: int) -> str:
         if not d.scored:
             return "—"
         net = d.bonus - d.penalty
-        return "0" if net == 0 else f"{net:+.{places}f}"
+        return f"{0:.{places}f}" if net == 0 else f"{net:+.{places}f}"
     if kind == "#final":
         return score(d.final_score, places)
     return outcome_word(d)
 
 
-def _widths(cols, size: float) -> list[float] | None:
-    song = stack(SONG)
-    fixed_w = {"#category_rank": "类别", "#rank": "总排名", "#outcome": "诫勉(连续",
-               "#adjust": "+10.00"}
+@dataclass
+class Layout:
+    cols: list[Column]
+    widths: list[float]
+    size: float
+    landscape: bool
+    groups_apart: bool  # the per-group scores in a second table
+
+
+def _widths(results: Results, cols: list[Column], size: float, avail: float,
+            whole_names: bool = False) -> list[float] | None:
+    """Column widths: each the widest of its header's longest word and its cells; the name
+    column takes the rest. None when the name column would be narrower than its minimum
+    (``whole_names``: than the longest name, so that no name wraps)."""
+    song, hei = stack(SONG), stack(HEI)
+    places = results.result.decimals
+    departments = results.result.departments
     widths = []
-    for header, kind in cols:
-        if kind == "#name":
+    for col in cols:
+        if col.kind == "#name":
             widths.append(0.0)
             continue
-        sample = fixed_w.get(kind, "100.00")
-        widths.append(max(song.width(sample, size), stack(HEI).width("四个字", size))
-                      + 2 * PAD + 1)
-    rest = BLOCK_W - sum(widths)
-    if rest < song.width("区委组织部", size) + 2 * PAD:
+        need = max(hei.width(w, size) for w in words(col.header))
+        cells = [cell_text(d, col.kind, places) for d in departments] or ["100"]
+        if col.kind == "#outcome":
+            need = max([need] + [song.width(w, size) for c in cells for w in words(c)])
+        else:
+            need = max([need] + [song.width(c, size) for c in cells])
+        widths.append(need + 2 * PAD + 1)
+    rest = avail - sum(widths)
+    name_min = song.width("区" * NAME_MIN_CHARS, size) + 2 * PAD
+    longest = max((song.width(d.name + TIE_MARK, size) for d in departments), default=0) \
+        + 2 * PAD + 1
+    if rest < (longest if whole_names else name_min):
         return None
-    widths[[k for _, k in cols].index("#name")] = rest
+    name_at = [c.kind for c in cols].index("#name")
+    widths[name_at] = rest
+    if longest < rest:  # spread the spare width over the number columns
+        spare = rest - longest
+        widths[name_at] = longest
+        others = [i for i, c in enumerate(cols) if c.kind != "#name"]
+        for i in others:
+            widths[i] += spare / len(others)
     return widths
 
 
-def _layout(results: Results):
-    for size in (9.0, 8.0, 7.5):
-        for with_components in (True, False):
-            cols = _columns(results, with_components)
-            widths = _widths(cols, size)
-            if widths:
-                return cols, widths, size
-    cols = _columns(results, False)
-    return cols, [BLOCK_W / len(cols)] * len(cols), 7.0
+def layout(results: Results) -> Layout:
+    """Portrait if every column fits at ≥ 9 pt, else the 附件 turns landscape (first with
+    every name on one line, then allowing names to wrap); if even that is too narrow, the
+    per-group scores go to a second table."""
+    for whole_names in (True, False):
+        for landscape, avail in ((False, BLOCK_W), (True, BLOCK_H)):
+            for size in SIZES:
+                cols = columns(results)
+                widths = _widths(results, cols, size, avail, whole_names)
+                if widths:
+                    return Layout(cols, widths, size, landscape, False)
+    cols = columns(results, with_groups=False)
+    widths = _widths(results, cols, MIN_SIZE, BLOCK_H)
+    if widths is None:
+        widths = [BLOCK_H / len(cols)] * len(cols)
+    return Layout(cols, widths, MIN_SIZE, True, True)
 
 
-def ranking_table(results: Results, departments: list[DepartmentResult]) -> Table:
-    cols, widths, size = _layout(results)
+def tie_labels(results: Results) -> list[str]:
+    """The configured tie-break keys as printed (集中考评得分, 四大班子领导评分, 优秀票数)."""
+    return [k if k in (TIE_ONSITE, TIE_EXCELLENT) else f"{k}评分"
+            for k in results.data.settings.tie_break]
+
+
+def tie_value(d: DepartmentResult, key: str, places: int) -> str:
+    if key == TIE_ONSITE:
+        return score(d.onsite_score, places)
+    if key == TIE_EXCELLENT:
+        return f"{d.excellent_count} 张"
+    return score(d.group_scores.get(key), places)
+
+
+def tie_breaks(results: Results) -> dict[str, tuple[int, list[DepartmentResult]]]:
+    """Department name → (index of the deciding tie-break key, the departments with the same
+    final score), for every ranked department whose order was decided by a tie-break key."""
+    settings = results.data.settings
+    ranked = [d for d in results.result.departments if d.scored and d.rank is not None]
+    keys = {d.name: tally_sort_key(settings, d) for d in ranked}
+    out: dict[str, tuple[int, list[DepartmentResult]]] = {}
+    for d in ranked:
+        peers = [o for o in ranked if o is not d and keys[o.name][:2] == keys[d.name][:2]]
+        deciding = [next((i for i, (a, b) in enumerate(zip(keys[d.name][2:],
+                                                           keys[o.name][2:])) if a != b), None)
+                    for o in peers]
+        deciding = [i for i in deciding if i is not None]
+        if deciding:
+            out[d.name] = (min(deciding), sorted([d] + peers, key=lambda x: x.rank))
+    return out
+
+
+def _tie_note(results: Results, members: list[DepartmentResult], ties: dict) -> str:
+    labels = tie_labels(results)
+    keys = results.data.settings.tie_break
     places = results.result.decimals
-    header = [para(h, HEI, size, align="center") for h, _ in cols]
-    rows = [header]
+    notes, seen = [], set()
+    for d in members:
+        if d.name not in ties:
+            continue
+        index, group = ties[d.name]
+        names = tuple(x.name for x in group)
+        if names in seen:
+            continue
+        seen.add(names)
+        listed = "、".join(f"{x.name}(第 {x.rank} 名)" for x in group)
+        values = ",".join(f"{x.name} {tie_value(x, keys[index], places)}" for x in group)
+        notes.append(f"{listed}综合得分同为 {score(group[0].final_score, places)},按"
+                     f"{labels[index]}排序:{values}")
+    return f"{TIE_MARK}同分:" + ";".join(notes) + "。" if notes else ""
+
+
+def ranking_table(results: Results, departments: list[DepartmentResult],
+                  plan: Layout | None = None, group_table: bool = False) -> Table:
+    plan = plan or layout(results)
+    cols, widths, size = plan.cols, plan.widths, plan.size
+    if group_table:
+        cols = [c for c in columns(results) if c.kind in ("#category_rank", "#rank", "#name")
+                or c.kind.startswith("g:")]
+        widths = _widths(results, cols, size, BLOCK_H) or [BLOCK_H / len(cols)] * len(cols)
+    places = results.result.decimals
+    ties = tie_breaks(results)
+    rows = [[packed(c.header, HEI, size, w - 2 * PAD) for c, w in zip(cols, widths)]]
     for d in departments:
         row = []
-        for _, kind in cols:
-            align = "left" if kind == "#name" else "center"
-            row.append(para(_cell(d, kind, places), SONG, size, align=align))
+        for c, w in zip(cols, widths):
+            text = cell_text(d, c.kind, places)
+            if c.kind == "#name":
+                row.append(para(text + (TIE_MARK if d.name in ties else ""), SONG, size))
+            elif c.kind == "#outcome":
+                row.append(packed(text, SONG, size, w - 2 * PAD))
+            else:
+                row.append(para(text, SONG, size, align="center"))
         rows.append(row)
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -110,27 +270,47 @@ def ranking_table(results: Results, departments: list[DepartmentResult]) -> Tabl
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
     ]))
     return table
 
 
-def ranking_tables(results: Results) -> list:
-    """Per category: a 黑体 caption line and the table in rank order (unscored last)."""
+def annex_note(results: Results) -> str:
+    """The 说明: the formula with every column of the table, the rounding and the tie rule
+    exactly as configured (the 排名 paragraph of rule_summary)."""
+    r, data = results.result, results.data
+    groups = "、".join(f"{g.name}{format_decimal(g.weight)}%" for g in data.groups)
+    formula = " + ".join(f"{c.name}{'' if c.name.endswith('得分') else '得分'}×"
+                         f"{format_decimal(c.weight)}%" for c in data.effective_components())
+    ranking = rule_summary(data)[4]
+    return (f"说明:综合得分 = {formula} + 加减分;集中考评得分为各评委类别评分按权重"
+            f"({groups})加权计算;各项得分保留 {r.decimals} 位小数,四舍五入。{ranking}"
+            f"部门名称后标“{TIE_MARK}”的,综合得分与其他部门相同,名次由同分比较项决定,"
+            "见表下注。")
+
+
+def ranking_tables(results: Results, plan: Layout | None = None) -> list:
+    """Per category: a 黑体 caption line, the table in rank order (unscored last) and the
+    tie note; then the 说明."""
+    plan = plan or layout(results)
     story = []
     r = results.result
+    ties = tie_breaks(results)
+    size = plan.size
     for i, category in enumerate(r.categories, start=1):
         members = [d for d in r.departments if d.category == category.name]
         members.sort(key=lambda d: (d.category_rank is None, d.category_rank or 0, d.order))
         caption = (f"{'一二三四五六七八九十'[i - 1] if i <= 10 else i}、{category.name}"
                    f"(共{len(members)}个)")
-        table = ranking_table(results, members)
-        story += [CondPageBreak(90), GridText([(HEI, caption)], first_indent=0), table]
+        story += [CondPageBreak(90), GridText([(HEI, caption)], first_indent=0),
+                  ranking_table(results, members, plan)]
+        if plan.groups_apart:
+            story += [GridText(" ", first_indent=0, pitch=8),
+                      ranking_table(results, members, plan, group_table=True)]
+        note = _tie_note(results, members, ties)
+        if note:
+            story.append(para(note, SONG, size, leading=size * 1.4))
         story.append(GridText(" ", first_indent=0, pitch=8))
-    note = ("说明:综合得分 = " + " + ".join(f"{c.name}×{c.weight}%"
-                                         for c in results.data.effective_components())
-            + " + 加减分;集中考评得分为各评委类别得分的加权平均;"
-            f"各项得分保留 {r.decimals} 位小数,四舍五入;名次相同者并列。")
-    story.append(para(note, SONG, 9))
+    story.append(para(annex_note(results), SONG, max(size, 10), leading=max(size, 10) * 1.45))
     return story

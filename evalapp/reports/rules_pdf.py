@@ -38,7 +38,7 @@ def rules_story(data: EvaluationData, today: dt.date | None = None) -> list:
         story.append(Spacer(1, 2 * mm))
     story += [Spacer(1, 4 * mm),
               para("计算全程精确,只在显示时按结果小数位四舍五入一次;同样的选票和设置在任何机器上"
-                   "得到同样的结果,可用结果摘要复核。", SONG, 10, leading=15),
+                   "得到同样的结果,可用计票核对单上的结果校验码复核。", SONG, 10, leading=15),
               Spacer(1, 10 * mm),
               para(f"监票人(签字):______________    日期:{day.year} 年 {day.month} 月 "
                    f"{day.day} 日", SONG, 11, leading=16)]
@@ -52,7 +52,7 @@ def write_rules(data: EvaluationData, path: str | PathLike | None = None,
     song = stack(SONG)
     doc = SimpleDocTemplate(out, pagesize=(PAGE_W, PAGE_H), leftMargin=22 * mm,
                             rightMargin=22 * mm, topMargin=18 * mm, bottomMargin=16 * mm,
-                            title=SHEET_TITLE, author="集中考评计分系统", creator="evalapp",
+                            title=SHEET_TITLE, author=data.settings.name, creator="", producer="",
                             invariant=1, initialFontName=song.primary)
     doc.build(rules_story(data, today))
     return out.getvalue() if path is None else None

@@ -1,9 +1,12 @@
 """The results workbook (考评结果.xlsx): rankings and ballot counts for people to read and print.
 
 Sheets: 排名 (one block per category), 总排名 (overall), 选票统计 (ballot counts and invalid
-ballots). Every sheet opens with a header block: evaluation name, digest and warnings.
+ballots). Every sheet opens with a header block: evaluation name, ballot totals and, when
+there are any, warnings; the result's short 校验码 is in the page footer (no hash rows).
 Scores are the tally's rounded Decimals, written as numbers with exactly
 ``result.decimals`` decimals shown; outcomes are written as words, colour only helps.
+Printing: A4 landscape at a fixed scale that keeps the text at ≥ 9 pt (``print_scale``);
+a sheet too wide for one page continues on the next with its name columns repeated.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evalapp.digest import check_code
 from evalapp.domain import ONSITE_COMPONENT, format_decimal
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD, veto_text
 from evalapp.tally import (
@@ -23,6 +27,12 @@ from evalapp.tally import (
 )
 
 FONT_NAME = "宋体"
+FONT_SIZE = 11
+MIN_PRINTED_PT = 9  # the smallest text size on paper
+MIN_SCALE = -(-MIN_PRINTED_PT * 100 // FONT_SIZE)  # 82 %: 11 pt × 0.82 ≥ 9 pt
+MARGIN_IN = 0.4  # left/right/top/bottom page margins (inches)
+PRINTABLE_MM = 297 - 2 * MARGIN_IN * 25.4  # A4 landscape width inside the margins
+LINE_PT = 15  # row height per text line
 FILLS = {COMMEND: PatternFill("solid", fgColor="C6EFCE"),  # light green
          ADMONISH: PatternFill("solid", fgColor="FFC7CE")}  # light red
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -64,7 +74,7 @@ def _number(value: Decimal | int | None) -> Decimal | int | None:
 def _put(ws: Worksheet, row: int, col: int, value, fmt: str | None = None,
          bold: bool = False, align: str | None = None):
     cell = ws.cell(row=row, column=col, value=value)
-    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
+    cell.font = Font(name=FONT_NAME, size=FONT_SIZE, bold=bold)
     if fmt:
         cell.number_format = fmt
     if align:
@@ -94,17 +104,17 @@ def _banner(ws: Worksheet, row: int, text: str, width: int, *, bold=False, size=
 
 
 def _header_block(ws: Worksheet, result: TallyResult, subtitle: str, width: int) -> int:
-    """Evaluation name, digest, ballot totals and warnings; returns the next row."""
+    """Evaluation name, ballot totals and warnings (if any); returns the next row."""
     row = _banner(ws, 1, f"{result.evaluation} — {subtitle}", width, bold=True, size=16)
-    row = _banner(ws, row, f"结果摘要(SHA-256):{result.digest}", width)
     totals = (f"收回选票 {result.total_ballots} 张,有效 {result.valid_ballots} 张,"
               f"无效 {result.invalid_ballots} 张;分数保留 {result.decimals} 位小数(四舍五入)")
     if result.previous is not None:
         totals += f";名次变化对比:{result.previous.name}"
     row = _banner(ws, row, totals, width)
-    warnings = "\n".join(f"【提示】{w}" for w in result.warnings) if result.warnings \
-        else "【提示】无"
-    return _banner(ws, row, warnings, width, bold=bool(result.warnings))
+    if not result.warnings:
+        return row
+    warnings = "\n".join(f"【提示】{w}" for w in result.warnings)
+    return _banner(ws, row, warnings, width, bold=True)
 
 
 def _column_headers(ws: Worksheet, row: int, headers: list[str]) -> None:
@@ -116,8 +126,45 @@ def _column_headers(ws: Worksheet, row: int, headers: list[str]) -> None:
     ws.row_dimensions[row].height = 15 * lines + 6
 
 
-def _finish(ws: Worksheet, header_row: int, headers: list[str]) -> None:
-    """Column widths, frozen header, A4 landscape print fitted to width."""
+def column_mm(width: float) -> float:
+    """Printed width of a column of ``width`` characters (Excel: 7 px a character + 5 px
+    padding at 96 px an inch)."""
+    return (7 * width + 5) * 25.4 / 96
+
+
+def print_scale(widths: list[float]) -> int:
+    """The print scale (%): the whole width on one page when that keeps ≥ 9 pt, else the
+    smallest scale that does (the columns then continue on the next page)."""
+    total = sum(column_mm(w) for w in widths)
+    return max(MIN_SCALE, min(100, int(PRINTABLE_MM * 100 // total)))
+
+
+def _fit_rows(ws: Worksheet, first_row: int, widths: list[float]) -> None:
+    """Row heights for wrapped text, so a long 备注 never runs into the next row."""
+    merged = ws.merged_cells
+    for row in ws.iter_rows(min_row=1, max_col=len(widths)):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            if cell.coordinate in merged:  # a banner across the sheet
+                room = sum(widths) - 2 if cell.column == 1 else 0
+                if not room:
+                    continue
+            elif cell.row < first_row:
+                continue
+            else:
+                room = max(1.0, widths[cell.column - 1] - 1)
+            lines = max(lines, sum(-(-_text_width(part) // int(room)) or 1
+                                   for part in cell.value.split("\n")))
+        height = ws.row_dimensions[row[0].row].height or 0
+        if lines > 1 and height < LINE_PT * lines + 3:
+            ws.row_dimensions[row[0].row].height = LINE_PT * lines + 3
+
+
+def _finish(ws: Worksheet, header_row: int, headers: list[str], result: TallyResult,
+            title_cols: str | None = None) -> None:
+    """Column widths, wrapped row heights, frozen header, A4 landscape at ≥ 9 pt."""
     widths = [max(_text_width(line) for line in h.split("\n")) for h in headers]
     merged = ws.merged_cells
     for row in ws.iter_rows(min_row=header_row + 1, max_col=len(widths)):
@@ -126,17 +173,26 @@ def _finish(ws: Worksheet, header_row: int, headers: list[str]) -> None:
                 continue
             text = cell.value if isinstance(cell.value, str) else f"{cell.value:.2f}+"
             widths[cell.column - 1] = max(widths[cell.column - 1], _text_width(text))
+    widths = [min(MAX_WIDTH, w + 3) for w in widths]
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, width + 3)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    _fit_rows(ws, header_row + 1, widths)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
+    scale = print_scale(widths)
+    if title_cols and scale == MIN_SCALE:
+        ws.print_title_cols = title_cols  # names repeated on the continuation pages
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = scale
+    ws.page_setup.pageOrder = "overThenDown"
+    for side in ("left", "right", "top", "bottom"):
+        setattr(ws.page_margins, side, MARGIN_IN)
+    ws.print_options.horizontalCentered = scale > MIN_SCALE
+    ws.oddFooter.left.text = result.evaluation.replace("&", "&&")
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.right.text = f"结果校验码 {check_code(result.digest)}"
 
 
 # ---------------------------------------------------------------- department rows
@@ -239,7 +295,7 @@ def _category_sheet(ws: Worksheet, result: TallyResult, group_names: list[str],
         for d in unscored:
             _department_row(ws, row, d, result.decimals, group_names, others)
             row += 1
-    _finish(ws, header_row, headers)
+    _finish(ws, header_row, headers, result, "$A:$D")
 
 
 def _category_title(name: str, c, decimals: int) -> str:
@@ -272,7 +328,7 @@ def _overall_sheet(ws: Worksheet, result: TallyResult) -> None:
             _put(ws, row, col, value, fmt, bold=(col == 2),
                  align="left" if isinstance(value, str) else "center")
         _fill_row(ws, row, len(values), d.outcome if d.outcome != UNSCORED else "")
-    _finish(ws, header_row, headers)
+    _finish(ws, header_row, headers, result, "$A:$B")
 
 
 def _group_warning(g: GroupStats) -> str:
@@ -314,4 +370,4 @@ def _ballot_sheet(ws: Worksheet, result: TallyResult) -> None:
         row += 1
         for col, value in enumerate([b.serial, b.group, b.reason], start=1):
             _put(ws, row, col, value, "@" if col == 1 else None, align="left").border = BORDER
-    _finish(ws, header_row, headers)
+    _finish(ws, header_row, headers, result)

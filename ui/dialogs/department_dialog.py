@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.domain import Department
+from evalapp.reports.fonts import missing_glyphs_message
 from ui.dialogs.dialog_tools import SaveDialog
 
 NO_CATEGORY = "(不分类别)"
@@ -39,7 +40,9 @@ class DepartmentDialog(SaveDialog):
         self._fill_categories(categories)
         self._lay_out()
         self._load(department, next_order)
-        self.name.textChanged.connect(self._check)
+        for edit in (self.name, self.short_name, self.presenter, self.title_edit):
+            edit.textChanged.connect(self._check)
+        self._check(initial=True)
 
     def _fill_categories(self, categories: list[str]) -> None:
         if categories:
@@ -91,8 +94,20 @@ class DepartmentDialog(SaveDialog):
             return f"部门名称:“{name}”重复(已有此部门)"
         return None
 
-    def _check(self) -> None:
-        self.error.setText(self._problem() or "")
+    def glyph_warnings(self) -> list[str]:
+        """Characters no bundled font can print, per field (a warning: saving stays allowed)."""
+        found = []
+        for label, edit in (("部门名称", self.name), ("简称", self.short_name),
+                            ("述职人", self.presenter), ("职务", self.title_edit)):
+            message = missing_glyphs_message(label, edit.text().strip())
+            if message:
+                found.append(message)
+        return found
+
+    def _check(self, *_args, initial: bool = False) -> None:
+        problem = None if initial else self._problem()
+        warnings = self.glyph_warnings()
+        self.error.setText(problem or ("注意:" + ";".join(warnings) if warnings else ""))
 
     def typed_value(self) -> tuple[Department | None, str | None]:
         problem = self._problem()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from evalapp.digest import check_code
 from evalapp.domain import DomainError
-from evalapp.reports.notice_pdf import NoticeOptions, default_notice_options
+from evalapp.reports.notice_pdf import NoticeOptions
 from evalapp.services.context import VIEW_RESULTS
 from evalapp.services.results import Results, compute_results
 from ui.pages.base import Page
@@ -39,8 +39,10 @@ from ui.print_documents import (
     DOCUMENTS,
     FEEDBACK,
     NOTICE,
+    TALLY_SHEET,
     DocumentSpec,
     MadeDocument,
+    default_notice,
     is_final,
     make_document,
     serial_summary,
@@ -48,7 +50,11 @@ from ui.print_documents import (
 from ui.printing import new_printer, print_with_dialog
 from ui.tasks import run_in_background
 from ui.widgets.combo import refill_combo
-from ui.widgets.notice_options_panel import NoticeOptionsPanel
+from ui.widgets.notice_options_panel import (
+    NoticeOptionsPanel,
+    remember_options,
+    remembered_options,
+)
 from ui.widgets.pdf_preview import PdfPreview
 
 ALL_DEPARTMENTS = "全部部门(每个部门一页)"
@@ -56,6 +62,8 @@ ALL_GROUPS = "全部评委类别"
 PROVISIONAL_NOTE = "初步结果:打印件带“未定稿”水印。定稿后再打印正式文件。"
 LISTS_NOTE = ("{name}单独一页,按类别列出部门、排名和综合得分,"
               "下方有考评办主任和监票人的签字栏。")
+TALLY_SHEET_NOTE = ("计票核对单供监票人签字:各评委类别的发出、收回、有效和无效票数,"
+                    "结果校验码和操作记录校验码,以及计票人、监票人和考评办主任的签字栏。")
 
 
 class PrintPage(Page):
@@ -211,8 +219,10 @@ class PrintPage(Page):
 
     def _kind_changed(self) -> None:
         kind = self.current_kind()
-        page = {NOTICE: 0, COMMEND: 1, ADMONISH: 1, FEEDBACK: 2, BALLOTS: 3}[kind]
-        self.lists_note.setText(LISTS_NOTE.format(name=DOCUMENTS[kind]))
+        page = {NOTICE: 0, COMMEND: 1, ADMONISH: 1, TALLY_SHEET: 1, FEEDBACK: 2,
+                BALLOTS: 3}[kind]
+        self.lists_note.setText(TALLY_SHEET_NOTE if kind == TALLY_SHEET
+                                else LISTS_NOTE.format(name=DOCUMENTS[kind]))
         self.options_stack.setCurrentIndex(page)
         self._show_preview_info()
 
@@ -223,7 +233,9 @@ class PrintPage(Page):
         evaluation_id = self.ctx.evaluation_id
         if evaluation_id is not None:
             with suppress(DomainError):  # shown when the notice is made
-                self._notice_edits[evaluation_id] = self.notice_panel.options()
+                options = self.notice_panel.options()
+                self._notice_edits[evaluation_id] = options
+                remember_options(self.ctx.db.url, evaluation_id, options)
         self._show_preview_info()
 
     def _data_changed(self) -> None:
@@ -240,7 +252,10 @@ class PrintPage(Page):
             known = {d.name for d in self.results.data.departments} if self.results else None
             return DocumentSpec(kind, notice=self.notice_panel.options(known))
         if kind == FEEDBACK:
-            return DocumentSpec(kind, department=self.department.currentData())
+            edits = self._notice_edits.get(self.ctx.evaluation_id)
+            special = tuple(edits.special) if edits is not None else None
+            return DocumentSpec(kind, department=self.department.currentData(),
+                                special=special)
         if kind == BALLOTS:
             return DocumentSpec(kind, group=self.group.currentData(),
                                 copies=self.copies.value() or None, start=self.start.value())
@@ -283,7 +298,9 @@ class PrintPage(Page):
 
     def _fill_notice(self, evaluation_id: int, results: Results) -> None:
         if evaluation_id not in self._notice_edits:
-            self._notice_edits[evaluation_id] = default_notice_options(results)
+            self._notice_edits[evaluation_id] = remembered_options(
+                self.ctx.db.url, evaluation_id) or default_notice(self.ctx.db, evaluation_id,
+                                                                  results)
         shown = self.notice_panel.property("evaluation_id")
         if shown != evaluation_id:
             self.notice_panel.set_options(self._notice_edits[evaluation_id])
@@ -293,12 +310,13 @@ class PrintPage(Page):
         if self.results is None or self.ctx.evaluation_id is None:
             return
         answer = QMessageBox.question(
-            self, "恢复默认文字", "通报的发文机关、文号、标题、正文、特别表彰、落款和日期将恢复为"
-            "默认内容,已做的修改会丢失。确定吗?")
+            self, "恢复默认文字", "通报的发文机关、文号、标题、正文、特别表彰、落款、日期和版记"
+            "将恢复为默认内容,已做的修改会丢失。确定吗?")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        options = default_notice_options(self.results)
+        options = default_notice(self.ctx.db, self.ctx.evaluation_id, self.results)
         self._notice_edits[self.ctx.evaluation_id] = options
+        remember_options(self.ctx.db.url, self.ctx.evaluation_id, None)
         self.notice_panel.set_options(replace(options))
         self._show_preview_info()
 
@@ -308,12 +326,13 @@ class PrintPage(Page):
         size = self.note.fontMetrics().height()
         self.note_icon.setPixmap(self.style().standardIcon(icon).pixmap(size, size))
         digest = results.result.digest
-        text = (f"正式结果:校验码 {check_code(digest)},打印件上的校验码应与此一致。" if final
-                else PROVISIONAL_NOTE)
+        code = check_code(digest)
+        text = (f"正式结果:打印件不带水印;结果校验码 {code} 印在计票核对单上,供监票人核对。"
+                if final else PROVISIONAL_NOTE)
         if results.unconfirmed:
             text += f" 另有未核对选票 {results.unconfirmed} 张未计入。"
         self.note.setText(f"<b>{text}</b>")
-        self.note.setToolTip("校验码由全部选票和设置算出,任何一处改动都会改变它。")
+        self.note.setToolTip(f"结果校验码:{code}")
 
     def _show_serials(self, *_args) -> None:
         self.serial_hint.setText("" if self.results is None else serial_summary(
@@ -324,7 +343,7 @@ class PrintPage(Page):
         if self.made is None:
             self.preview_info.setText("右侧显示预览。按 F5 生成所选文件的预览。")
         elif self.preview_is_current():
-            status = ("空白表,不带水印和摘要" if self.made.spec.kind == BALLOTS
+            status = ("空白表,不带水印" if self.made.spec.kind == BALLOTS
                       else "正式" if self.made.final else "初步(带“未定稿”水印)")
             self.preview_info.setText(f"预览:{self.made.spec.label} · 共 "
                                       f"{self.preview.page_count()} 页 · {status}")

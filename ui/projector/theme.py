@@ -55,6 +55,7 @@ def family() -> str:
 
 def font(pixels: float, bold: bool = False) -> QFont:
     f = QFont(family())
+    f.setFamilies(QApplication.font().families() or [family()])  # rare-character fallbacks
     f.setPixelSize(max(8, int(pixels)))
     f.setBold(bold)
     return f

@@ -1,14 +1,28 @@
-"""The editable texts of the results notice (发文机关, 文号, 标题, 正文, 特别表彰, 落款, 日期)."""
+"""The editable texts of the results notice (发文机关, 文号, 标题, 正文, 特别表彰, 落款, 日期)
+and its 版记 (抄送, 印发机关, 印发日期, optionally the 校验码)."""
 
 from __future__ import annotations
 
 import re
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from evalapp.domain import DomainError
-from evalapp.reports.notice_pdf import NoticeOptions, SpecialCommendation
+from evalapp.reports.notice_pdf import (
+    NoticeOptions,
+    SpecialCommendation,
+    options_from_dict,
+    options_to_dict,
+)
+from ui import preferences
 
 NAME_SEPARATORS = re.compile(r"[、,,;;\s]+")
 
@@ -37,6 +51,23 @@ def parse_special(text: str, known: set[str] | None = None) -> list[SpecialComme
     return items
 
 
+def remembered_options(database: str, evaluation_id: int) -> NoticeOptions | None:
+    """The notice texts last used for this evaluation on this computer, if any."""
+    texts = preferences.notice_texts(database, evaluation_id)
+    if texts is None:
+        return None
+    try:
+        return options_from_dict(texts)
+    except (TypeError, ValueError):  # written by another version: start from the defaults
+        return None
+
+
+def remember_options(database: str, evaluation_id: int, options: NoticeOptions | None) -> None:
+    """Keep the texts for the next session (None forgets them: back to the defaults)."""
+    preferences.set_notice_texts(database, evaluation_id,
+                                 None if options is None else options_to_dict(options))
+
+
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -59,7 +90,13 @@ class NoticeOptionsPanel(QWidget):
         self.special = self._text("每行一项,写成“奖项:部门、部门”", 3)
         self.closing = self._text("工作要求,每行一段", 4)
         self.signature = self._line("落款(发文机关署名)")
-        self.date = self._line("成文日期,如 2021年12月30日")
+        self.date = self._line("成文日期,如 2022年1月10日;默认为定稿日期")
+        self.copy_to = self._line("版记的抄送机关,用“、”分隔;留空则不印抄送")
+        self.printed_by = self._line("版记的印发机关;留空则同发文机关")
+        self.printed_on = self._line("版记的印发日期,如 2022年1月10日;留空则同成文日期")
+        self.check_code = QCheckBox("在版记上方以小字印结果校验码")
+        self.check_code.setToolTip("校验码另印在计票核对单上;通报上一般不需要")
+        self.check_code.toggled.connect(lambda _on: self._text_changed())
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -67,10 +104,13 @@ class NoticeOptionsPanel(QWidget):
                               ("文号(&N)", self.doc_number), ("标题(&T)", self.title),
                               ("主送", self.addressee), ("正文段落(&B)", self.intro),
                               ("特别表彰(&X)", self.special), ("工作要求", self.closing),
-                              ("落款(&Q)", self.signature), ("日期(&R)", self.date)):
+                              ("落款(&Q)", self.signature), ("日期(&R)", self.date),
+                              ("抄送(&E)", self.copy_to), ("印发机关", self.printed_by),
+                              ("印发日期", self.printed_on)):
             buddy = QLabel(label + ":")
             buddy.setBuddy(widget)
             form.addRow(buddy, widget)
+        form.addRow(self.check_code)
 
     def _line(self, tip: str, placeholder: str = "") -> QLineEdit:
         """A line edit; ``placeholder``: a short hint when ``tip`` would not fit the field."""
@@ -108,8 +148,13 @@ class NoticeOptionsPanel(QWidget):
         self.closing.setPlainText("\n".join(options.closing))
         self.signature.setText(options.signature)
         self.date.setText(options.date)
+        self.copy_to.setText(options.copy_to)
+        self.printed_by.setText(options.printed_by)
+        self.printed_on.setText(options.printed_on)
+        self.check_code.setChecked(options.check_code)
         for edit in (self.authority, self.mark, self.doc_number, self.title, self.addressee,
-                     self.signature, self.date):
+                     self.signature, self.date, self.copy_to, self.printed_by,
+                     self.printed_on):
             edit.setCursorPosition(0)  # long texts show their beginning
         self.blockSignals(False)
 
@@ -127,4 +172,6 @@ class NoticeOptionsPanel(QWidget):
             addressee=self.addressee.text().strip(), intro=_paragraphs(self.intro.toPlainText()),
             closing=_paragraphs(self.closing.toPlainText()), special=special,
             annex_title=self._annex_title, signature=self.signature.text().strip(),
-            date=self.date.text().strip())
+            date=self.date.text().strip(), copy_to=self.copy_to.text().strip(),
+            printed_by=self.printed_by.text().strip(),
+            printed_on=self.printed_on.text().strip(), check_code=self.check_code.isChecked())

@@ -106,6 +106,7 @@ class ScoreChart(QWidget):
 
     def _font(self, size: float, bold: bool = False) -> QFont:
         font = QFont(QApplication.font().family())
+        font.setFamilies(QApplication.font().families() or [font.family()])
         font.setPointSizeF(size)
         font.setBold(bold)
         return font
