@@ -6,6 +6,7 @@ sums are ``Fraction``; every displayed figure is rounded once, half up, from the
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from fractions import Fraction
 
@@ -140,33 +141,35 @@ def _group_score(points: list[int], trim: int, trim_from: int, scale: int) -> Fr
     return Fraction(sum(points), len(points) * scale)
 
 
-def _department_results(data: EvaluationData, table: _MarkTable, values, excellent):
-    settings = data.settings
-    components = data.effective_components()
-    adjustments: dict[str, list[Adjustment]] = defaultdict(list)
-    for adj in data.adjustments:
-        adjustments[adj.department].append(adj)
-    weights = {g.name: Fraction(g.weight) for g in data.groups}
-    results = []
-    for dept in sorted(data.departments, key=lambda d: (d.order, d.name)):
-        group_exact: dict[str, Fraction] = {}
-        group_marks: dict[str, int] = {}
-        for group in data.groups:
-            points = values[group.name].get(dept.name)
-            if points:
-                group_marks[group.name] = len(points)
-                group_exact[group.name] = _group_score(points, group.trim, group.trim_from,
-                                                       table.scale)
+class Scoring:
+    """RULES §5–§6 for one department from its group means: the stage every tally shares
+    (the pure reference, the vectorised tally and the robustness analysis)."""
+
+    def __init__(self, data: EvaluationData, weights: dict[str, Fraction] | None = None):
+        self.data = data
+        self.settings = data.settings
+        self.components = data.effective_components()
+        self.adjustments: dict[str, list[Adjustment]] = defaultdict(list)
+        for adj in data.adjustments:
+            self.adjustments[adj.department].append(adj)
+        self.weights = weights if weights is not None else {
+            g.name: Fraction(g.weight) for g in data.groups}
+        self.group_names = [g.name for g in data.groups]
+        self.departments = sorted(data.departments, key=lambda d: (d.order, d.name))
+
+    def department(self, dept, group_exact: dict[str, Fraction], group_marks: dict[str, int],
+                   excellent_count: int) -> DepartmentResult:
+        settings, weights = self.settings, self.weights
         onsite = None
         if group_exact:
             onsite = (sum(weights[g] * s for g, s in group_exact.items())
                       / sum(weights[g] for g in group_exact))
-        own_values = data.component_values.get(dept.name, {})
-        missing = [c.name for c in components
+        own_values = self.data.component_values.get(dept.name, {})
+        missing = [c.name for c in self.components
                    if c.name != ONSITE_COMPONENT and c.name not in own_values]
         unscored = NO_SCORE if onsite is None else (
             "缺少" + "、".join(missing) if missing else None)
-        items = adjustments.get(dept.name, [])
+        items = self.adjustments.get(dept.name, [])
         positive = sum((Fraction(a.points) for a in items if a.points > 0), Fraction(0))
         bonus = positive if settings.bonus_cap is None else min(positive,
                                                                 Fraction(settings.bonus_cap))
@@ -175,18 +178,34 @@ def _department_results(data: EvaluationData, table: _MarkTable, values, excelle
         if unscored is None:
             base = sum((Fraction(c.weight) * (onsite if c.name == ONSITE_COMPONENT
                                               else Fraction(own_values[c.name]))
-                        for c in components), Fraction(0)) / 100
+                        for c in self.components), Fraction(0)) / 100
             final = base + bonus - penalty
         vetoes = [a for a in items if a.veto]
-        results.append(DepartmentResult(
+        return DepartmentResult(
             name=dept.name, short_name=dept.short_name, order=dept.order,
             category=dept.category or IMPLICIT_CATEGORY, presenter=dept.presenter,
             title=dept.title, group_exact=group_exact, group_marks=group_marks,
             onsite_exact=onsite, component_values=dict(own_values), base_exact=base,
             bonus_exact=bonus, penalty_exact=penalty, final_exact=final,
             veto=bool(vetoes), veto_reason=";".join(a.reason for a in vetoes if a.reason),
-            adjustments=list(items), excellent_count=excellent.get(dept.name, 0),
-            unscored_reason=unscored, decimals=settings.result_decimals))
+            adjustments=list(items), excellent_count=excellent_count,
+            unscored_reason=unscored, decimals=settings.result_decimals)
+
+
+def _department_results(data: EvaluationData, table: _MarkTable, values, excellent):
+    scoring = Scoring(data)
+    results = []
+    for dept in scoring.departments:
+        group_exact: dict[str, Fraction] = {}
+        group_marks: dict[str, int] = {}
+        for group in data.groups:
+            points = values[group.name].get(dept.name)
+            if points:
+                group_marks[group.name] = len(points)
+                group_exact[group.name] = _group_score(points, group.trim, group.trim_from,
+                                                       table.scale)
+        results.append(scoring.department(dept, group_exact, group_marks,
+                                          excellent.get(dept.name, 0)))
     return results
 
 
@@ -245,10 +264,11 @@ def _outcomes(data: EvaluationData, ranked: list[DepartmentResult]) -> list[Cate
         n = len(eligible)
         c_count, a_count = resolve_quota(commend_q, n), resolve_quota(admonish_q, n)
         commended, by_rank = set(), set()
+        ranks = sorted(d.category_rank for d in eligible)
         for d in eligible:
             if d.category_rank <= c_count:
                 commended.add(d.name)
-            below = sum(1 for o in eligible if o.category_rank > d.category_rank)
+            below = n - bisect_right(ranks, d.category_rank)
             if below < a_count:
                 by_rank.add(d.name)
         for d in members:
@@ -288,11 +308,10 @@ def _warnings(groups: list[GroupStats], departments: list[DepartmentResult]) -> 
     return warnings
 
 
-def tally(data: EvaluationData, previous: PreviousResult | None = None) -> TallyResult:
-    """Compute the result of an evaluation exactly as RULES.md defines it."""
-    table = _MarkTable(data.settings)
-    groups, values, excellent = _collect(data, table)
-    results = _department_results(data, table, values, excellent)
+def finish(data: EvaluationData, groups: list[GroupStats],
+           results: list[DepartmentResult], previous: PreviousResult | None = None
+           ) -> TallyResult:
+    """RULES §7–§8 and the repeat flag: ranks and outcomes of scored departments (shared)."""
     ordered = _rank(data.settings, results)
     categories = _outcomes(data, ordered)
     if previous is not None:
@@ -306,3 +325,12 @@ def tally(data: EvaluationData, previous: PreviousResult | None = None) -> Tally
         decimals=data.settings.result_decimals, data=data,
         departments=ordered, groups=groups, categories=categories, previous=previous,
         warnings=_warnings(groups, ordered))
+
+
+def tally(data: EvaluationData, previous: PreviousResult | None = None) -> TallyResult:
+    """Compute the result of an evaluation exactly as RULES.md defines it (pure Python: the
+    reference the vectorised tally of evalapp.tally_fast is tested against)."""
+    table = _MarkTable(data.settings)
+    groups, values, excellent = _collect(data, table)
+    results = _department_results(data, table, values, excellent)
+    return finish(data, groups, results, previous)
