@@ -135,3 +135,34 @@ def test_huge_marks_fall_back_to_exact_python_integers():
     got = tally_fast(packed(data))
     assert_same(got, tally(data))
     assert got.departments[0].group_exact["甲"] == int(big)
+
+
+def test_packed_read_from_the_database_equals_the_plain_read(db):
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.evaluations import get_evaluation, import_evaluation
+    from evalapp.services.results import compute_results
+    from evalapp.services.store import load_data
+    from evalapp.domain import GRADE_MODE, parse_grades
+    grades = parse_grades('优"秀=100,良\\好=85,一般=70,不了解=')
+    settings = Settings(name="读取", mode=GRADE_MODE, grades=grades)
+    departments = [Department(i, f"部门{i}") for i in range(1, 13)]
+    names = [g.name for g in grades]
+    ballots = []
+    for i in range(40):
+        marks = {d.name: names[(i * 7 + j * 3) % 4] for j, d in enumerate(departments)
+                 if (i + j) % 5}
+        if i % 3 == 0:  # plain names only: the fast path (no escape sequences)
+            marks = {k: v for k, v in marks.items() if v in ("一般", "不了解")}
+        ballots.append(Ballot(f"{i:03d}", "甲" if i % 2 else "乙", marks,
+                              own_department="部门3" if i % 4 == 1 else None,
+                              void_reason="污损" if i == 7 else None))
+    data = EvaluationData(settings=settings, departments=departments, ballots=ballots,
+                          groups=[Group("甲", D(70), trim=1, trim_from=3),
+                                  Group("乙", D(30), recusal=True)])
+    evaluation_id = import_evaluation(db, SYSTEM, data)
+    with db.session() as s:
+        ev = get_evaluation(s, evaluation_id)
+        plain, matrix = load_data(s, ev), load_data(s, ev, packed=True)
+    assert list(matrix.ballots) == plain.ballots
+    assert evaluation_digest(matrix) == evaluation_digest(plain) == old_digest(plain)
+    assert_same(compute_results(db, evaluation_id).result, tally(plain))
