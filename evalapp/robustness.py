@@ -163,6 +163,14 @@ class _Context:
         self.n_low = (present & (a.points == low[:, None])).sum(axis=1)
         self.n_high = (present & (a.points == high[:, None])).sum(axis=1)
         self.limit = excellent_limit(self.settings, len(self.data.departments))
+        self.np_slack = (self.n_marks, self.n_excellent, self.low, self.high, self.n_low,
+                         self.n_high)
+        # plain lists: read one ballot at a time below
+        self.n_marks, self.n_excellent = self.n_marks.tolist(), self.n_excellent.tolist()
+        self.low, self.high = self.low.tolist(), self.high.tolist()
+        self.n_low, self.n_high = self.n_low.tolist(), self.n_high.tolist()
+        self._excellent_cache: dict[int, bool] = {}
+        self._texts: dict[int, str] = {}
         self.identical_rule = (self.settings.mode == SCORE_MODE
                                and self.settings.void_identical)
 
@@ -186,11 +194,18 @@ class _Context:
                                 else Fraction(s.high_line) * scale)
 
     def score_text(self, scaled: int) -> str:
-        return format_decimal(Decimal(scaled).scaleb(-self.settings.mark_decimals))
+        text = self._texts.get(scaled)
+        if text is None:
+            text = self._texts[scaled] = format_decimal(
+                Decimal(scaled).scaleb(-self.settings.mark_decimals))
+        return text
 
     def excellent_scaled(self, scaled: int) -> bool:
-        text = self.score_text(scaled)
-        return is_excellent(self.settings, text, Decimal(text))
+        hit = self._excellent_cache.get(scaled)
+        if hit is None:
+            text = self.score_text(scaled)
+            hit = self._excellent_cache[scaled] = is_excellent(self.settings, text, Decimal(text))
+        return hit
 
     # ------------------------------------------------------------- validity of a change
 
@@ -198,9 +213,9 @@ class _Context:
                     new_excellent: bool) -> bool:
         """Would the ballot stay valid with this one mark changed (RULES §3.2, §3.3)?"""
         if self.limit is not None:
-            if int(self.n_excellent[row]) - old_excellent + new_excellent > self.limit:
+            if self.n_excellent[row] - old_excellent + new_excellent > self.limit:
                 return False
-        if self.identical_rule and int(self.n_marks[row]) >= 2:
+        if self.identical_rule and self.n_marks[row] >= 2:
             others = self._others_all_equal(row, old)
             if others is not None and others == new:
                 return False
@@ -208,15 +223,41 @@ class _Context:
 
     def _others_all_equal(self, row: int, old: int) -> int | None:
         """The value every other mark of the ballot has, when they all have one."""
-        n = int(self.n_marks[row])
-        low, high = int(self.low[row]), int(self.high[row])
+        n = self.n_marks[row]
+        low, high = self.low[row], self.high[row]
         if low == high:
             return low
-        if old == low and int(self.n_low[row]) == 1 and int(self.n_high[row]) == n - 1:
+        if old == low and self.n_low[row] == 1 and self.n_high[row] == n - 1:
             return high
-        if old == high and int(self.n_high[row]) == 1 and int(self.n_low[row]) == n - 1:
+        if old == high and self.n_high[row] == 1 and self.n_low[row] == n - 1:
             return low
         return None
+
+    def primary(self, up: bool) -> tuple[int, bool, str] | None:
+        """The extreme mark in this direction, before any ballot's validity is considered."""
+        if self.grade_marks is not None:
+            if not self.grade_marks:
+                return None
+            return sorted(self.grade_marks, key=lambda m: (m[0], m[1]), reverse=up)[0]
+        lo, hi = self.grid
+        if lo > hi:
+            return None
+        x = hi if up else lo
+        return x, self.excellent_scaled(x), self.score_text(x)
+
+    def valid_with(self, rows: np.ndarray, old: np.ndarray, old_excellent: np.ndarray,
+                   new: int, new_excellent: bool) -> np.ndarray:
+        """keeps_valid for many ballots at once (the same two rules, on arrays)."""
+        n_marks, n_excellent, low, high, n_low, n_high = (x[rows] for x in self.np_slack)
+        ok = np.ones(len(rows), dtype=bool)
+        if self.limit is not None:
+            ok &= n_excellent - old_excellent + int(new_excellent) <= self.limit
+        if self.identical_rule:
+            others = np.where(low == high, low, np.where(
+                (old == low) & (n_low == 1) & (n_high == n_marks - 1), high, np.where(
+                    (old == high) & (n_high == 1) & (n_low == n_marks - 1), low, new + 1)))
+            ok &= ~((n_marks >= 2) & (others == new))
+        return ok
 
     def target(self, row: int, old: int, old_excellent: bool, up: bool
                ) -> tuple[int, bool, str] | None:
@@ -240,7 +281,7 @@ class _Context:
             if self.keeps_valid(row, old, old_excellent, x, excellent):
                 return x, excellent, self.score_text(x)
             if up and excellent and self.limit is not None and self.high_scaled is not None \
-                    and int(self.n_excellent[row]) - old_excellent + 1 > self.limit:
+                    and self.n_excellent[row] - old_excellent + 1 > self.limit:
                 x = min(x - 1, math.ceil(self.high_scaled) - 1)  # below the high line
             else:
                 x = x - 1 if up else x + 1
@@ -289,25 +330,49 @@ class _Department:
                                 and settings.mode == GRADE_MODE)
         self.groups = []  # (group index, name, sorted values, [classes of candidates])
         self.candidates = 0
+        goal = ctx.primary(up)
         for gi, group in enumerate(ctx.data.groups):
             rows = np.flatnonzero((a.group == gi) & a.counted[:, self.column])
             if not len(rows):
                 continue
-            values = a.points[rows, self.column].tolist()
-            codes = a.codes[rows, self.column].tolist()
+            values = a.points[rows, self.column]
+            excellents = a.lut_excellent[a.codes[rows, self.column]]
             classes: dict[tuple[int, bool, str], list[_Candidate]] = {}
-            for row, value, code in zip(rows.tolist(), values, codes):
-                excellent = bool(a.lut_excellent[code])
-                goal = ctx.target(row, value, excellent, up)
-                if goal is None:
-                    continue
-                classes.setdefault(goal, []).append(
-                    _Candidate(row, value, excellent, goal[0], goal[1], goal[2]))
-            for members in classes.values():
+            if goal is not None:
+                x, xe = goal[0], int(goal[1])
+                if up:
+                    useful = (values < x) | ((values == x) & (excellents < xe))
+                else:
+                    useful = (values > x) | ((values == x) & (excellents > xe))
+                ok = ctx.valid_with(rows, values, excellents, x, goal[1])
+                fast = np.flatnonzero(useful & ok)
                 # the most to gain first: lowest (value, first grade) when raising
-                members.sort(key=lambda c: (c.old, c.old_excellent, c.row), reverse=not up)
-                self.candidates += len(members)
-            self.groups.append((gi, group, sorted(values), list(classes.values())))
+                order = np.lexsort((rows[fast], excellents[fast], values[fast]))
+                if not up:
+                    order = np.lexsort((-rows[fast], -excellents[fast].astype(int),
+                                        -values[fast]))
+                fast = fast[order]
+                self.candidates += len(fast)
+                if len(fast):
+                    classes[goal] = [_Candidate(int(rows[i]), int(values[i]),
+                                                bool(excellents[i]), x, goal[1], goal[2])
+                                     for i in fast[:limit].tolist()]
+                slow = np.flatnonzero(useful & ~ok).tolist()
+                others: dict[tuple[int, bool, str], list[_Candidate]] = {}
+                for i in slow:
+                    row, value, excellent = int(rows[i]), int(values[i]), bool(excellents[i])
+                    target = ctx.target(row, value, excellent, up)
+                    if target is None:
+                        continue
+                    self.candidates += 1
+                    others.setdefault(target, []).append(
+                        _Candidate(row, value, excellent, target[0], target[1], target[2]))
+                for target, members in others.items():
+                    members.sort(key=lambda c: (c.old, c.old_excellent, c.row),
+                                 reverse=not up)
+                    classes.setdefault(target, []).extend(members[:limit])
+            ordered = sorted(values.tolist())
+            self.groups.append((gi, group, ordered, list(classes.values())))
         # integer weights over a common denominator: obj = Σ w_g·T_g/left_g (monotone in
         # the on-site and final scores; the remaining groups add a constant)
         lefts = [self._left(group, len(values)) for _, group, values, _ in self.groups]
@@ -325,23 +390,46 @@ class _Department:
 
     def _options(self, index: int, most: int):
         """Per count c ≤ most: the non-dominated ways to change c marks of this group, each
-        as (trimmed sum, first-grade marks gained, [candidates], new values)."""
+        as (trimmed sum, first-grade marks gained, [candidates])."""
         gi, group, values, classes = self.groups[index]
         options: list[list[tuple]] = [[] for _ in range(most + 1)]
-        options[0].append((self._trimmed(values, group), 0, (), None))
+        options[0].append((self._trimmed(values, group), 0, ()))
         sizes = [len(c) for c in classes]
+        simple = None
+        if len(classes) == 1 and values:
+            x = classes[0][0].new
+            if (self.up and x >= values[-1]) or (not self.up and x <= values[0]):
+                simple = x, list(itertools.accumulate(values, initial=0))
         for c in range(1, most + 1):
             found = []
             for split in _splits(c, sizes):
-                chosen = [m for members, k in zip(classes, split) for m in members[:k]]
-                new = list(values)
-                for m in chosen:
-                    new.remove(m.old)
-                    new.append(m.new)
+                chosen = tuple(m for members, k in zip(classes, split) for m in members[:k])
                 gained = sum(m.new_excellent - m.old_excellent for m in chosen)
-                found.append((self._trimmed(new, group), gained, tuple(chosen), new))
+                if simple is not None:
+                    total = self._trimmed_extreme(values, simple[1], c, simple[0], group)
+                else:
+                    total = self._trimmed(_changed(values, chosen), group)
+                found.append((total, gained, chosen))
             options[c] = _pareto(found, lambda o: (o[0], o[1]), self.up)
         return options
+
+    def _trimmed_extreme(self, values: list[int], prefix: list[int], c: int, x: int,
+                         group) -> int:
+        """The trimmed sum after the c lowest values became x ≥ all (raising) or the c
+        highest became x ≤ all (lowering): prefix sums, no sorting."""
+        n = len(values)
+        k = group.trim if group.trim > 0 and n >= group.trim_from else 0
+        first, last = k, n - k - 1  # positions kept in the sorted list
+        if first > last:
+            return 0
+        if self.up:  # new sorted list: values[c:], then x × c
+            top = min(last, n - c - 1)
+            kept = prefix[top + c + 1] - prefix[first + c] if top >= first else 0
+            return kept + x * max(0, last - max(first, n - c) + 1)
+        # lowering: x × c, then values[:n - c]
+        low = max(first, c)
+        kept = prefix[last - c + 1] - prefix[low - c] if low <= last else 0
+        return x * max(0, min(c - 1, last) - first + 1) + kept
 
     @staticmethod
     def _trimmed(values: list[int], group) -> int:
@@ -365,19 +453,18 @@ class _Department:
                 pool = []
                 for c in range(j + 1):
                     for state, picks in frontier[j - c]:
-                        for total, gained, chosen, new in options[c]:
+                        for total, gained, chosen in options[c]:
                             obj = state[0] + self.factor[index] * total
                             rest = state[1:]
                             if tied:
                                 rest = rest + (total,)
-                            pool.append(((obj,) + rest, picks + ((index, chosen, new,
-                                                                 gained),)))
+                            pool.append(((obj,) + rest, picks + ((index, chosen, gained),)))
                 merged[j] = _pareto(pool, lambda s: s[0] + (self._gain(s[1]),), self.up)
             frontier = merged
         return frontier
 
     def _gain(self, picks) -> int:
-        return sum(p[3] for p in picks) if self.count_excellent else 0
+        return sum(p[2] for p in picks) if self.count_excellent else 0
 
     # ------------------------------------------------------------------ search
 
@@ -385,12 +472,12 @@ class _Department:
         ctx = self.ctx
         exact = dict(self.base.group_exact)
         gained = 0
-        for index, chosen, new, g in picks:
+        for index, chosen, g in picks:
             if not chosen:
                 continue
-            _, group, _, _ = self.groups[index]
-            exact[group.name] = _group_score(new, group.trim, group.trim_from,
-                                             ctx.arrays.scale)
+            _, group, values, _ = self.groups[index]
+            exact[group.name] = _group_score(_changed(values, chosen), group.trim,
+                                             group.trim_from, ctx.arrays.scale)
             gained += g
         return ctx.department_with(self.name, exact, self.base.excellent_count + gained)
 
@@ -428,8 +515,16 @@ class _Department:
             else:
                 low = middle
         _, outcome, picks = probe(high)
-        chosen = [c for _, cs, _, _ in picks for c in cs]
+        chosen = [c for _, cs, _ in picks for c in cs]
         return high, outcome, tuple(chosen)
+
+
+def _changed(values: list[int], chosen) -> list[int]:
+    new = list(values)
+    for m in chosen:
+        new.remove(m.old)
+        new.append(m.new)
+    return new
 
 
 def _splits(total: int, sizes: list[int]):

@@ -157,30 +157,48 @@ class Scoring:
         self.group_names = [g.name for g in data.groups]
         self.departments = sorted(data.departments, key=lambda d: (d.order, d.name))
 
+    def _adjusted(self, name: str):
+        """(items, bonus, penalty, vetoes) of a department: the same whatever its marks."""
+        cache = self.__dict__.setdefault("_adjusted_cache", {})
+        hit = cache.get(name)
+        if hit is None:
+            items = self.adjustments.get(name, [])
+            positive = sum((Fraction(a.points) for a in items if a.points > 0), Fraction(0))
+            bonus = positive if self.settings.bonus_cap is None else min(
+                positive, Fraction(self.settings.bonus_cap))
+            penalty = sum((-Fraction(a.points) for a in items if a.points < 0), Fraction(0))
+            hit = cache[name] = (items, bonus, penalty, [a for a in items if a.veto])
+        return hit
+
+    def onsite(self, group_exact: dict[str, Fraction]) -> Fraction | None:
+        """RULES §5: Σ w·s / Σ w over the groups with a score (exact; one reduction)."""
+        if not group_exact:
+            return None
+        weights = self.weights
+        numerator, denominator, total = 0, 1, Fraction(0)
+        for g, s in group_exact.items():
+            w = weights[g]
+            n, d = w.numerator * s.numerator, w.denominator * s.denominator
+            numerator, denominator = numerator * d + n * denominator, denominator * d
+            total += w
+        return Fraction(numerator * total.denominator, denominator * total.numerator)
+
     def department(self, dept, group_exact: dict[str, Fraction], group_marks: dict[str, int],
                    excellent_count: int) -> DepartmentResult:
-        settings, weights = self.settings, self.weights
-        onsite = None
-        if group_exact:
-            onsite = (sum(weights[g] * s for g, s in group_exact.items())
-                      / sum(weights[g] for g in group_exact))
+        settings = self.settings
+        onsite = self.onsite(group_exact)
         own_values = self.data.component_values.get(dept.name, {})
         missing = [c.name for c in self.components
                    if c.name != ONSITE_COMPONENT and c.name not in own_values]
         unscored = NO_SCORE if onsite is None else (
             "缺少" + "、".join(missing) if missing else None)
-        items = self.adjustments.get(dept.name, [])
-        positive = sum((Fraction(a.points) for a in items if a.points > 0), Fraction(0))
-        bonus = positive if settings.bonus_cap is None else min(positive,
-                                                                Fraction(settings.bonus_cap))
-        penalty = sum((-Fraction(a.points) for a in items if a.points < 0), Fraction(0))
+        items, bonus, penalty, vetoes = self._adjusted(dept.name)
         base = final = None
         if unscored is None:
             base = sum((Fraction(c.weight) * (onsite if c.name == ONSITE_COMPONENT
                                               else Fraction(own_values[c.name]))
                         for c in self.components), Fraction(0)) / 100
             final = base + bonus - penalty
-        vetoes = [a for a in items if a.veto]
         return DepartmentResult(
             name=dept.name, short_name=dept.short_name, order=dept.order,
             category=dept.category or IMPLICIT_CATEGORY, presenter=dept.presenter,

@@ -226,3 +226,35 @@ def test_a_witness_that_does_not_flip_is_not_verified():
     assert flip.count == 1 and flip.verified
     weak = replace(flip, changes=[MarkChange("1", "甲", "90", "85")])
     assert not verify_flip(data, tally(data), weak)
+
+
+def test_command_line_prints_the_analysis_in_chinese_and_json(tmp_path, capsys):
+    import json
+
+    from evalapp.cli import main
+    from evalapp.db.engine import open_database
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.evaluations import import_evaluation
+    s = Settings(name="命令行", commend_quota=Quota(1), admonish_quota=Quota(1))
+    data = EvaluationData(
+        settings=s, groups=[Group("甲", D(60)), Group("乙", D(40))],
+        departments=[Department(1, "A"), Department(2, "B"), Department(3, "C")],
+        ballots=[Ballot("1", "甲", {"A": "90", "B": "89", "C": "60"}),
+                 Ballot("2", "乙", {"A": "90", "B": "89", "C": "60"}),
+                 Ballot("3", "甲", {"A": "90", "B": "89.5", "C": "60"})])
+    path = tmp_path / "r.db"
+    db = open_database(path)
+    import_evaluation(db, SYSTEM, data)
+    db.dispose()
+    assert main(["robustness", "--db", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "改票翻转数" in text and "权重敏感性" in text
+    assert "A(全部):现为通报表扬,改动 1 张即变为诫勉谈话(已重新计算核实)【需重点核对】" in text
+    assert "改票方案:2(乙):90→0" in text  # the lone 乙 ballot weighs most
+    assert main(["robustness", "--db", str(path), "--format", "json", "--limit", "3"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    a = next(f for f in got["flips"] if f["department"] == "A")
+    assert (a["ballots_to_flip"], a["new_outcome"], a["verified"]) == (1, "admonish", True)
+    assert a["changes"] == [{"serial": "2", "group": "乙", "old": "90", "new": "0"}]
+    assert got["limit"] == 3 and got["weight_sensitivity"]["variations"]
+    assert main(["robustness", "--db", str(path), "--limit", "0"]) == 1
