@@ -138,6 +138,7 @@ class _Context:
         self.departments = {d.name: d for d in data.departments}
         self.base = finish(data, self.arrays.group_stats(), self._fresh_results())
         self.by_name = {d.name: d for d in self.base.departments}
+        self._members: dict[str, list[DepartmentResult]] = {}
         self._ballot_slack()
         self._mark_targets()
 
@@ -157,8 +158,9 @@ class _Context:
         present = a.lut_present[a.codes]
         self.n_marks = present.sum(axis=1)
         self.n_excellent = a.lut_excellent[a.codes].sum(axis=1)
-        low = np.where(present, a.points, np.iinfo(np.int64).max).min(axis=1, initial=0)
-        high = np.where(present, a.points, np.iinfo(np.int64).min).max(axis=1, initial=0)
+        top, bottom = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+        low = np.where(present, a.points, top).min(axis=1, initial=top)
+        high = np.where(present, a.points, bottom).max(axis=1, initial=bottom)
         self.low, self.high = low, high
         self.n_low = (present & (a.points == low[:, None])).sum(axis=1)
         self.n_high = (present & (a.points == high[:, None])).sum(axis=1)
@@ -295,9 +297,14 @@ class _Context:
                                        self.marks[name], excellent)
 
     def outcome_with(self, changed: DepartmentResult) -> str:
-        """d's outcome when only d's result is ``changed`` (the shared rank/outcome rules)."""
-        results = [changed if d.name == changed.name else copy.copy(d)
-                   for d in self.base.departments]
+        """d's outcome when only d's result is ``changed`` (the shared rank/outcome rules).
+
+        Outcomes are decided within a category (RULES §8), so only d's category is ranked."""
+        members = self._members.get(changed.category)
+        if members is None:
+            members = self._members[changed.category] = [
+                d for d in self.base.departments if d.category == changed.category]
+        results = [changed if d.name == changed.name else copy.copy(d) for d in members]
         _outcomes(self.data, _rank(self.settings, results))
         return changed.outcome
 
@@ -478,7 +485,8 @@ class _Department:
             _, group, values, _ = self.groups[index]
             exact[group.name] = _group_score(_changed(values, chosen), group.trim,
                                              group.trim_from, ctx.arrays.scale)
-            gained += g
+            if ctx.arrays.grade_mode:  # 优秀票数 counts first grades: 等次制 only (RULES §7)
+                gained += g
         return ctx.department_with(self.name, exact, self.base.excellent_count + gained)
 
     def best(self, frontier_j) -> tuple[DepartmentResult, tuple]:
