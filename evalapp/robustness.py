@@ -58,6 +58,8 @@ from evalapp.tally import (
 from evalapp.tally_fast import MarkArrays, Unsupported, group_means, tally_fast
 
 DEFAULT_LIMIT = 20
+# Beyond this many marks a document analyses only up to FRAGILE ballots (minutes otherwise)
+LARGE_MARKS = 500_000
 WEIGHT_STEP = 5
 FRAGILE = 2  # flagged on the results page: 1 or 2 ballots could flip the outcome
 
@@ -715,6 +717,13 @@ def analyse(data: EvaluationData, limit: int = DEFAULT_LIMIT, verify: bool = Tru
     variations = weight_variations(data, ctx)
     flips = ballots_to_flip(data, limit, verify=verify, progress=progress, ctx=ctx)
     return Robustness(data.settings.name, ctx.base.digest, limit, flips, variations)
+
+
+def analysis_limit(data: EvaluationData) -> int:
+    """How far a document's analysis searches: DEFAULT_LIMIT ballots, or FRAGILE for a
+    city-scale evaluation (the flagged departments are what the paper audit needs)."""
+    marks = len(data.ballots) * len(data.departments)
+    return DEFAULT_LIMIT if marks <= LARGE_MARKS else FRAGILE
 
 
 OUTCOME_WORDS = {COMMEND: "通报表扬", ADMONISH: "诫勉谈话", NONE: "无", UNSCORED: "无有效评分"}

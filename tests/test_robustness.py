@@ -258,3 +258,27 @@ def test_command_line_prints_the_analysis_in_chinese_and_json(tmp_path, capsys):
     assert a["changes"] == [{"serial": "2", "group": "乙", "old": "90", "new": "0"}]
     assert got["limit"] == 3 and got["weight_sensitivity"]["variations"]
     assert main(["robustness", "--db", str(path), "--limit", "0"]) == 1
+
+
+def test_results_workbook_has_a_robustness_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from evalapp.workbook.results_xlsx import write_results_workbook
+    s = Settings(name="工作簿", commend_quota=Quota(1), admonish_quota=Quota(1))
+    data = EvaluationData(
+        settings=s, groups=[Group("甲", D(50)), Group("乙", D(50))],
+        departments=[Department(1, "A"), Department(2, "B"), Department(3, "C")],
+        ballots=[Ballot("1", "甲", {"A": "90", "B": "80", "C": "60"}),
+                 Ballot("2", "乙", {"A": "80", "B": "89", "C": "60"})])
+    path = tmp_path / "结果.xlsx"
+    write_results_workbook(tally(data), path, ["甲", "乙"], ["集中考评"])
+    ws = load_workbook(path)["稳固程度"]
+    text = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    flat = "\n".join("\t".join(map(str, r)) for r in text)
+    analysis = analyse(data)
+    for f in analysis.flips:
+        assert f.department in flat
+    a = next(f for f in analysis.flips if f.department == "A")
+    assert a.count is not None and f"{a.count} 张" in flat and "已重新计算核实" in flat
+    assert "乙 +5" in flat and "A 通报表扬→无" in flat  # the weights move the lists
+    assert "程序" not in flat and "SHA" in flat.split("\n")[1]
