@@ -148,28 +148,40 @@ def results_lines(db_path: Path, label: str) -> list[tuple]:
 
 
 def robustness_lines(db_path: Path, label: str, small: bool) -> list[tuple]:
-    from evalapp.services.robustness import compute_robustness
+    """What the results page does on every refresh: results, then the flags (departments 1
+    or 2 ballots could flip) and the weight sensitivity; and the full figures (up to 20
+    ballots, as in the workbook and the command line)."""
+    from evalapp.robustness import DEFAULT_LIMIT
+    from evalapp.services.robustness import PAGE_LIMIT, compute_robustness
     from evalapp.services.results import compute_results
     db = open_database(db_path)
     try:
         steps = []
         results_time, _ = best_of(lambda: compute_results(db, 1), 3 if small else 1)
 
-        def both():
+        def page():
             results = compute_results(db, 1)
-            return compute_robustness(db, 1, results=results,
+            return compute_robustness(db, 1, results=results, limit=PAGE_LIMIT,
                                       progress=lambda done, total: steps.append(done))
-        seconds, robust = best_of(both, 3 if small else 1)
+        seconds, robust = best_of(page, 3 if small else 1)
+        full_seconds, full = best_of(
+            lambda: compute_robustness(db, 1, limit=DEFAULT_LIMIT), 1) if small else (None, None)
     finally:
         db.dispose()
     flagged = sum(1 for f in robust.flips if f.fragile)
-    note = (f"results alone {results_time:.2f} s; {flagged} departments flagged (≤ 2 ballots); "
-            f"{len(robust.variations)} weight variations")
+    unverified = sum(1 for f in robust.flips if f.count is not None and not f.verified)
+    note = (f"results alone {results_time:.2f} s; {flagged} departments flagged (≤ 2 ballots, "
+            f"{unverified} unverified); {len(robust.variations)} weight variations")
     if small:
-        return [(f"results + robustness {label}", seconds, f"< {ROBUST_SMALL_SECONDS:g} s",
-                 seconds < ROBUST_SMALL_SECONDS, note)]
-    return [(f"robustness {label} (background, with progress)", seconds, "—", None,
-             note + f"; {len(set(steps))} progress steps")]
+        counted = sum(1 for f in full.flips if f.count is not None)
+        return [(f"results + robustness flags {label} (page refresh)", seconds,
+                 f"< {ROBUST_SMALL_SECONDS:g} s", seconds < ROBUST_SMALL_SECONDS and not unverified,
+                 note),
+                (f"robustness {label}, full figures up to {DEFAULT_LIMIT} ballots", full_seconds,
+                 "—", None, f"{counted} departments flippable within {DEFAULT_LIMIT}, "
+                 "every witness re-run through the real tally")]
+    return [(f"results + robustness flags {label} (background, with progress)", seconds, "—",
+             None, note + f"; {len(set(steps))} progress steps")]
 
 
 def store(data, path: Path) -> Path:
@@ -205,7 +217,7 @@ def scale_lines(quick: bool) -> list[tuple]:
             if not small:
                 lines += results_lines(path, label)
             lines += robustness_lines(path, label, small)
-            for line in lines[-1:]:
+            for line in lines:
                 print(fmt(line), flush=True)
     return lines
 

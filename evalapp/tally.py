@@ -141,6 +141,9 @@ def _group_score(points: list[int], trim: int, trim_from: int, scale: int) -> Fr
     return Fraction(sum(points), len(points) * scale)
 
 
+_ZERO = Fraction(0)
+
+
 class Scoring:
     """RULES §5–§6 for one department from its group means: the stage every tally shares
     (the pure reference, the vectorised tally and the robustness analysis)."""
@@ -156,6 +159,8 @@ class Scoring:
             g.name: Fraction(g.weight) for g in data.groups}
         self.group_names = [g.name for g in data.groups]
         self.departments = sorted(data.departments, key=lambda d: (d.order, d.name))
+        self.component_weights = [(c.name, Fraction(c.weight)) for c in self.components]
+        self._totals: dict[tuple[str, ...], Fraction] = {}
 
     def _adjusted(self, name: str):
         """(items, bonus, penalty, vetoes) of a department: the same whatever its marks."""
@@ -163,6 +168,9 @@ class Scoring:
         hit = cache.get(name)
         if hit is None:
             items = self.adjustments.get(name, [])
+            if not items:
+                hit = cache[name] = (items, _ZERO, _ZERO, [])
+                return hit
             positive = sum((Fraction(a.points) for a in items if a.points > 0), Fraction(0))
             bonus = positive if self.settings.bonus_cap is None else min(
                 positive, Fraction(self.settings.bonus_cap))
@@ -175,12 +183,15 @@ class Scoring:
         if not group_exact:
             return None
         weights = self.weights
-        numerator, denominator, total = 0, 1, Fraction(0)
+        numerator, denominator = 0, 1
         for g, s in group_exact.items():
             w = weights[g]
             n, d = w.numerator * s.numerator, w.denominator * s.denominator
             numerator, denominator = numerator * d + n * denominator, denominator * d
-            total += w
+        present = tuple(group_exact)
+        total = self._totals.get(present)
+        if total is None:
+            total = self._totals[present] = sum((weights[g] for g in present), Fraction(0))
         return Fraction(numerator * total.denominator, denominator * total.numerator)
 
     def department(self, dept, group_exact: dict[str, Fraction], group_marks: dict[str, int],
@@ -195,10 +206,14 @@ class Scoring:
         items, bonus, penalty, vetoes = self._adjusted(dept.name)
         base = final = None
         if unscored is None:
-            base = sum((Fraction(c.weight) * (onsite if c.name == ONSITE_COMPONENT
-                                              else Fraction(own_values[c.name]))
-                        for c in self.components), Fraction(0)) / 100
-            final = base + bonus - penalty
+            base = sum((w * (onsite if name == ONSITE_COMPONENT
+                             else Fraction(own_values[name]))
+                        for name, w in self.component_weights), Fraction(0)) / 100
+            final = base
+            if bonus:
+                final += bonus
+            if penalty:
+                final -= penalty
         return DepartmentResult(
             name=dept.name, short_name=dept.short_name, order=dept.order,
             category=dept.category or IMPLICIT_CATEGORY, presenter=dept.presenter,
@@ -235,9 +250,9 @@ def _sort_key(settings: Settings, d: DepartmentResult) -> tuple:
             key.append(-d.onsite_score)
         elif tie == TIE_EXCELLENT:
             key.append(-d.excellent_count)
-        else:
-            score = d.group_scores.get(tie)
-            key.append((1, 0) if score is None else (0, -score))
+        else:  # the named group's rounded score (only that one is rounded here)
+            exact = d.group_exact.get(tie)
+            key.append((1, 0) if exact is None else (0, -round_half_up(exact, d.decimals)))
     return tuple(key)
 
 
