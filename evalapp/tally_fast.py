@@ -21,8 +21,8 @@ import numpy as np
 from evalapp.ballot_matrix import BallotMatrix
 from evalapp.domain import DomainError, EvaluationData, GRADE_MODE, SCORE_MODE
 from evalapp.tally import (
-    REASON_EMPTY, REASON_IDENTICAL, GroupStats, InvalidBallot, PreviousResult, Scoring,
-    TallyResult, _MarkTable, excellent_limit, finish, tally,
+    GroupStats, InvalidBallot, PreviousResult, Scoring, TallyResult, _invalid_reason,
+    _MarkTable, excellent_limit, finish, tally,
 )
 
 SAFE_TOTAL = 2 ** 62
@@ -86,8 +86,7 @@ class MarkArrays:
         present = self.lut_present[codes]
         points = self.lut_points[codes]
         n_marks = present.sum(axis=1)
-        voids = [matrix.voids[i] for i in order.tolist()]
-        voided = np.array([bool(v) for v in voids], dtype=bool)
+        voided = np.array([bool(matrix.voids[i]) for i in order.tolist()], dtype=bool)
         reasons: dict[int, str] = {}
         limit = excellent_limit(settings, len(data.departments))
         excess = np.zeros(len(order), dtype=bool)
@@ -102,14 +101,14 @@ class MarkArrays:
         empty = n_marks == 0
         invalid = voided | empty | excess | identical
         for row in np.flatnonzero(invalid).tolist():
-            if voided[row]:
-                reasons[row] = f"人工作废:{voids[row]}"
-            elif empty[row]:
-                reasons[row] = REASON_EMPTY
-            elif excess[row]:
-                reasons[row] = f"优秀 {int(excellent[row])} 个,超过上限 {limit} 个"
-            else:
-                reasons[row] = REASON_IDENTICAL
+            # the reason in the words of the one rule (evalapp.tally._invalid_reason), which
+            # must agree that this ballot is invalid
+            ballot = matrix[int(order[row])]
+            reason = _invalid_reason(settings, table, ballot, table.ballot_points(ballot.marks),
+                                     limit)
+            if reason is None:
+                raise Unsupported("validity")
+            reasons[row] = reason
         self.valid = ~invalid
         self.reasons = reasons
         counted = present & self.valid[:, None]
