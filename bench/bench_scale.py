@@ -216,8 +216,9 @@ def scale_lines(quick: bool) -> list[tuple]:
             gc.collect()
             if not small:
                 lines += results_lines(path, label)
+            start = len(lines)
             lines += robustness_lines(path, label, small)
-            for line in lines:
+            for line in lines[start:]:
                 print(fmt(line), flush=True)
     return lines
 
