@@ -278,7 +278,7 @@ class _Context:
             return None
         lo, hi = self.grid
         x = hi if up else lo
-        for _ in range(8):
+        for _ in range(16):  # each rule rules out one value (or all above the high line)
             if (up and x <= old) or (not up and x >= old):
                 return None
             excellent = self.excellent_scaled(x)
@@ -406,8 +406,12 @@ class _Department:
         sizes = [len(c) for c in classes]
         simple = None
         if len(classes) == 1 and values:
-            x = classes[0][0].new
-            if (self.up and x >= values[-1]) or (not self.up and x <= values[0]):
+            # the prefix-sum shortcut needs the candidates to be the lowest values (raising)
+            # or the highest (lowering), and x beyond every value
+            x, olds = classes[0][0].new, [m.old for m in classes[0]]
+            edge = values[:len(olds)] if self.up else values[::-1][:len(olds)]
+            if olds == edge and ((self.up and x >= values[-1])
+                                 or (not self.up and x <= values[0])):
                 simple = x, list(itertools.accumulate(values, initial=0))
         for c in range(1, most + 1):
             found = []
