@@ -91,3 +91,29 @@ def test_a_large_evaluation_is_analysed_as_its_own_background_task(qtbot, db, mo
     assert seen[0] == (0, 3)  # the progress bar appears before the work starts
     assert set(page.model.flagged()) == {"A", "B"}
     assert page._analysis_for is None and not page._progress_timer.isActive()
+
+
+def test_large_analyses_run_one_at_a_time_and_the_latest_waits(qtbot, db, monkeypatch):
+    import ui.pages.results_page as module
+    evaluation_id = close_race(db)
+    page = show_page(qtbot, ResultsPage, AppContext(db, ADMIN_ACTOR, evaluation_id))
+    monkeypatch.setattr(module, "ROBUSTNESS_WITH_RESULTS", 0)
+    pending = []
+    monkeypatch.setattr(module, "run_in_background",
+                        lambda work, done, failed, *a, **k: pending.append((work, done)))
+    first = page.results
+    page._analyse_in_background(evaluation_id, first)
+    page._analyse_in_background(evaluation_id, first)  # same ballots: nothing new
+    assert len(pending) == 1
+    from dataclasses import replace
+    newer = replace(first, result=replace(first.result))
+    newer.result.__dict__["digest"] = "f" * 64  # other ballots arrived meanwhile
+    page.results = newer
+    page._analyse_in_background(evaluation_id, newer)
+    assert len(pending) == 1 and page._analysis_next[1] is newer
+    work, done = pending.pop()
+    done(work())  # the stale analysis ends: not shown, the waiting one starts
+    assert len(pending) == 1 and page._analysis_next is None
+    work, done = pending.pop()
+    done(work())
+    assert page.robustness.analysis is not None and not pending

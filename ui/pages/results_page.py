@@ -80,6 +80,7 @@ class ResultsPage(LivePage):
         self._computing = False  # a recompute runs in the background
         self._again = False  # the data changed meanwhile: compute once more when it ends
         self._analysis_for: tuple | None = None  # (evaluation, digest) being analysed
+        self._analysis_next: tuple | None = None  # (evaluation, results) waiting for it
         self._analysis_progress: tuple[int, int] | None = None
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(200)
@@ -219,8 +220,10 @@ class ResultsPage(LivePage):
     def _analyse_in_background(self, evaluation_id: int, results: Results) -> None:
         """A large evaluation: the analysis runs on its own, the results are already shown."""
         key = (evaluation_id, results.result.digest)
-        if self._analysis_for == key:
-            return  # already running for exactly these ballots
+        if self._analysis_for is not None:  # one analysis at a time; only the latest waits
+            if self._analysis_for != key:
+                self._analysis_next = (evaluation_id, results)
+            return
         self._analysis_for = key
         self.robustness.running(0, len(results.result.departments))
         self._analysis_progress = (0, len(results.result.departments))
@@ -240,17 +243,18 @@ class ResultsPage(LivePage):
             self.robustness.running(*self._analysis_progress)
 
     def _analysed(self, key, analysis, exc: Exception | None = None) -> None:
-        if self._analysis_for != key:
-            return
         self._analysis_for = None
         self._progress_timer.stop()
+        waiting, self._analysis_next = self._analysis_next, None
         current = self.results
-        if current is None or (self.ctx.evaluation_id, current.result.digest) != key:
-            return  # the ballots changed meanwhile: the next results bring a new analysis
-        if analysis is None:
-            self.robustness.clear(f"稳固程度分析未完成:{exc}")
-            return
-        self._show_analysis(analysis)
+        now = None if current is None else (self.ctx.evaluation_id, current.result.digest)
+        if now == key:
+            if analysis is None:
+                self.robustness.clear(f"稳固程度分析未完成:{exc}")
+            else:
+                self._show_analysis(analysis)
+        if waiting is not None and now == (waiting[0], waiting[1].result.digest):
+            self._analyse_in_background(*waiting)  # the ballots changed meanwhile
 
     def _show_analysis(self, analysis) -> None:
         self.robustness.set_analysis(analysis)
