@@ -2,7 +2,7 @@
 
 import sys
 
-SUBCOMMANDS = {"import", "results", "export", "template", "demo", "verify", "list",
+SUBCOMMANDS = {"import", "results", "robustness", "export", "template", "demo", "verify", "list",
                "notice", "lists", "feedback", "ballots", "tally-sheet", "backup", "restore",
                "batch-export", "batch-import", "operator",
                "-h", "--help"}

@@ -8,7 +8,9 @@ Run from the project root::
 
 Sections: printed notice (bench_reports), cold start to a usable main window (a subprocess
 ``main.py --measure-start``, offscreen), entry keystroke handling (bench_entry, in a
-subprocess; "not available" when it cannot run), tally, export and import (bench_core).
+subprocess; "not available" when it cannot run), tally, export and import (bench_core),
+the vectorised tally against its numpy floor, the results command's peak memory and the
+robustness analysis (bench_scale).
 """
 
 from __future__ import annotations
@@ -166,6 +168,17 @@ def core_lines(quick: bool) -> list[Line]:
     return lines
 
 
+def scale_lines(quick: bool) -> list[Line]:
+    """Issue 16 (bench_scale): vectorised tally vs its numpy floor, results peak RSS,
+    robustness with the results."""
+    scale = load("bench_scale")
+    lines = []
+    for label, value, target, ok, note, *unit in scale.scale_lines(quick):
+        measured = f"{value:.1f} MB" if unit == ["MB"] else ms(value)
+        lines.append(Line(label, measured, target, ok, note))
+    return lines
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -192,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     sections = [("notice PDF", notice_lines),
                 ("cold start", lambda: start_lines(3 if args.quick else 5)),
                 ("entry", lambda: entry_lines(args.entry_ballots or (5 if args.quick else 20))),
-                ("tally, export, import", lambda: core_lines(args.quick))]
+                ("tally, export, import", lambda: core_lines(args.quick)),
+                ("scale: vectorised tally, memory, robustness", lambda: scale_lines(args.quick))]
     lines: list[Line] = []
     for name, section in sections:
         started = time.perf_counter()

@@ -1,7 +1,7 @@
-"""The command line of WORKBOOK.md: import, results, export, template, demo, verify; the
-printed documents of issue 4: notice, lists, feedback, ballots, tally-sheet (issue 14); backup and
-restore (issue 6); batch-export and batch-import (several entry stations, issue 7); operator
-(accounts for a headless set-up, issue 11)."""
+"""The command line of WORKBOOK.md: import, results, export, template, demo, verify; how
+firmly the outcomes stand (robustness, issue 16); the printed documents of issue 4: notice,
+lists, feedback, ballots, tally-sheet (issue 14); backup and restore (issue 6); batch-export
+and batch-import (several entry stations, issue 7); operator (accounts, issue 11)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--evaluation", type=int)
     p.add_argument("--format", choices=["json", "csv", "table", "xlsx"], default="table")
     p.add_argument("--output", help="xlsx 格式时的输出文件")
+    p = command("robustness", "稳固程度:改票翻转数(几张选票可改变结果)与权重敏感性")
+    p.add_argument("--evaluation", type=int)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--limit", type=int, default=20, help="改票翻转数最多查找到几张(默认 20)")
     p = command("export", "把整个考评活动导出为工作簿(可再导入)")
     p.add_argument("out")
     p.add_argument("--evaluation", type=int)
@@ -169,6 +173,19 @@ def cmd_results(args) -> int:
         write_results_workbook(results.result, args.output, groups,
                                [c.name for c in results.data.effective_components()])
         print(args.output)
+    return 0
+
+
+def cmd_robustness(args) -> int:
+    from evalapp.services.robustness import (
+        compute_robustness, robustness_json, robustness_text,
+    )
+    if args.limit < 1:
+        raise DomainError("--limit 应为正整数")
+    db = _db(args)
+    analysis = compute_robustness(db, _evaluation(db, args), limit=args.limit)
+    sys.stdout.write(robustness_json(analysis) + "\n" if args.format == "json"
+                     else robustness_text(analysis))
     return 0
 
 
@@ -364,6 +381,7 @@ def cmd_operator(args) -> int:
 COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "ballots": cmd_ballots, "tally-sheet": cmd_tally_sheet,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
+            "robustness": cmd_robustness,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,
             "batch-export": cmd_batch_export, "batch-import": cmd_batch_import,

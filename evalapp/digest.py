@@ -21,9 +21,9 @@ def _num(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
-def canonical_form(data: EvaluationData) -> dict:
+def canonical_form(data: EvaluationData, with_ballots: bool = True) -> dict:
     s = data.settings
-    return {
+    form = {
         "version": DIGEST_VERSION,
         "settings": {
             "name": s.name, "year": s.year, "mode": s.mode, "low": _num(s.low),
@@ -45,16 +45,42 @@ def canonical_form(data: EvaluationData) -> dict:
                                    for comp, v in values.items()),
         "adjustments": sorted([a.department, _num(a.points), a.reason, a.veto]
                               for a in data.adjustments),
-        # Marks stay dicts: ``sort_keys`` orders them inside the C encoder.
-        "ballots": sorted(([b.serial, b.group, b.own_department or "", b.void_reason or "",
-                            b.marks] for b in data.ballots), key=lambda row: row[0]),
+        "ballots": [],
     }
+    if with_ballots:
+        # Marks stay dicts: ``sort_keys`` orders them inside the C encoder.
+        form["ballots"] = sorted(([b.serial, b.group, b.own_department or "",
+                                   b.void_reason or "", b.marks] for b in data.ballots),
+                                 key=lambda row: row[0])
+    return form
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _ballot_chunks(ballots):
+    """The canonical ``"ballots"`` list as JSON text in pieces (a BallotMatrix writes its own)."""
+    if hasattr(ballots, "canonical_chunks"):
+        yield from ballots.canonical_chunks()
+        return
+    rows = sorted(([b.serial, b.group, b.own_department or "", b.void_reason or "", b.marks]
+                   for b in ballots), key=lambda row: row[0])
+    yield "["
+    for position, row in enumerate(rows):
+        yield ("," if position else "") + _dumps(row)
+    yield "]"
 
 
 def evaluation_digest(data: EvaluationData) -> str:
-    text = json.dumps(canonical_form(data), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the canonical JSON text, fed to the hash piece by piece so that the text of
+    thousands of ballots never exists at once (the same bytes as dumping canonical_form)."""
+    head, tail = _dumps(canonical_form(data, with_ballots=False)).split('"ballots":[]', 1)
+    digest = hashlib.sha256((head + '"ballots":').encode("utf-8"))
+    for chunk in _ballot_chunks(data.ballots):
+        digest.update(chunk.encode("utf-8"))
+    digest.update(tail.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def check_code(hex_digest: str) -> str:

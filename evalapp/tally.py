@@ -6,6 +6,7 @@ sums are ``Fraction``; every displayed figure is rounded once, half up, from the
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from fractions import Fraction
 
@@ -122,15 +123,92 @@ def _group_score(points: list[int], trim: int, trim_from: int, scale: int) -> Fr
     return Fraction(sum(points), len(points) * scale)
 
 
+_ZERO = Fraction(0)
+
+
+class Scoring:
+    """RULES §5–§6 for one department from its group means: the stage every tally shares
+    (the pure reference, the vectorised tally and the robustness analysis)."""
+
+    def __init__(self, data: EvaluationData, weights: dict[str, Fraction] | None = None):
+        self.data = data
+        self.settings = data.settings
+        self.components = data.effective_components()
+        self.adjustments: dict[str, list[Adjustment]] = defaultdict(list)
+        for adj in data.adjustments:
+            self.adjustments[adj.department].append(adj)
+        self.weights = weights if weights is not None else {
+            g.name: Fraction(g.weight) for g in data.groups}
+        self.group_names = [g.name for g in data.groups]
+        self.departments = sorted(data.departments, key=lambda d: (d.order, d.name))
+        self.component_weights = [(c.name, Fraction(c.weight)) for c in self.components]
+        self._totals: dict[tuple[str, ...], Fraction] = {}
+
+    def _adjusted(self, name: str):
+        """(items, bonus, penalty, vetoes) of a department: the same whatever its marks."""
+        cache = self.__dict__.setdefault("_adjusted_cache", {})
+        hit = cache.get(name)
+        if hit is None:
+            items = self.adjustments.get(name, [])
+            if not items:
+                hit = cache[name] = (items, _ZERO, _ZERO, [])
+                return hit
+            bonus = capped_bonus([a.points for a in items], self.settings.bonus_cap)
+            penalty = sum((-Fraction(a.points) for a in items if a.points < 0), Fraction(0))
+            hit = cache[name] = (items, bonus, penalty, [a for a in items if a.veto])
+        return hit
+
+    def onsite(self, group_exact: dict[str, Fraction]) -> Fraction | None:
+        """RULES §5: Σ w·s / Σ w over the groups with a score (exact; one reduction)."""
+        if not group_exact:
+            return None
+        weights = self.weights
+        numerator, denominator = 0, 1
+        for g, s in group_exact.items():
+            w = weights[g]
+            n, d = w.numerator * s.numerator, w.denominator * s.denominator
+            numerator, denominator = numerator * d + n * denominator, denominator * d
+        present = tuple(group_exact)
+        total = self._totals.get(present)
+        if total is None:
+            total = self._totals[present] = sum((weights[g] for g in present), Fraction(0))
+        return Fraction(numerator * total.denominator, denominator * total.numerator)
+
+    def department(self, dept, group_exact: dict[str, Fraction], group_marks: dict[str, int],
+                   excellent_count: int) -> DepartmentResult:
+        settings = self.settings
+        onsite = self.onsite(group_exact)
+        own_values = self.data.component_values.get(dept.name, {})
+        missing = [c.name for c in self.components
+                   if c.name != ONSITE_COMPONENT and c.name not in own_values]
+        unscored = NO_SCORE if onsite is None else (
+            "缺少" + "、".join(missing) if missing else None)
+        items, bonus, penalty, vetoes = self._adjusted(dept.name)
+        base = final = None
+        if unscored is None:
+            base = sum((w * (onsite if name == ONSITE_COMPONENT
+                             else Fraction(own_values[name]))
+                        for name, w in self.component_weights), Fraction(0)) / 100
+            final = base
+            if bonus:
+                final += bonus
+            if penalty:
+                final -= penalty
+        return DepartmentResult(
+            name=dept.name, short_name=dept.short_name, order=dept.order,
+            category=dept.category or IMPLICIT_CATEGORY, presenter=dept.presenter,
+            title=dept.title, group_exact=group_exact, group_marks=group_marks,
+            onsite_exact=onsite, component_values=dict(own_values), base_exact=base,
+            bonus_exact=bonus, penalty_exact=penalty, final_exact=final,
+            veto=bool(vetoes), veto_reason=";".join(a.reason for a in vetoes if a.reason),
+            adjustments=list(items), excellent_count=excellent_count,
+            unscored_reason=unscored, decimals=settings.result_decimals)
+
+
 def _department_results(data: EvaluationData, table: _MarkTable, values, excellent):
-    settings = data.settings
-    components = data.effective_components()
-    adjustments: dict[str, list[Adjustment]] = defaultdict(list)
-    for adj in data.adjustments:
-        adjustments[adj.department].append(adj)
-    weights = {g.name: Fraction(g.weight) for g in data.groups}
+    scoring = Scoring(data)
     results = []
-    for dept in sorted(data.departments, key=lambda d: (d.order, d.name)):
+    for dept in scoring.departments:
         group_exact: dict[str, Fraction] = {}
         group_marks: dict[str, int] = {}
         for group in data.groups:
@@ -139,34 +217,8 @@ def _department_results(data: EvaluationData, table: _MarkTable, values, excelle
                 group_marks[group.name] = len(points)
                 group_exact[group.name] = _group_score(points, group.trim, group.trim_from,
                                                        table.scale)
-        onsite = None
-        if group_exact:
-            onsite = (sum(weights[g] * s for g, s in group_exact.items())
-                      / sum(weights[g] for g in group_exact))
-        own_values = data.component_values.get(dept.name, {})
-        missing = [c.name for c in components
-                   if c.name != ONSITE_COMPONENT and c.name not in own_values]
-        unscored = NO_SCORE if onsite is None else (
-            "缺少" + "、".join(missing) if missing else None)
-        items = adjustments.get(dept.name, [])
-        bonus = capped_bonus([a.points for a in items], settings.bonus_cap)
-        penalty = sum((-Fraction(a.points) for a in items if a.points < 0), Fraction(0))
-        base = final = None
-        if unscored is None:
-            base = sum((Fraction(c.weight) * (onsite if c.name == ONSITE_COMPONENT
-                                              else Fraction(own_values[c.name]))
-                        for c in components), Fraction(0)) / 100
-            final = base + bonus - penalty
-        vetoes = [a for a in items if a.veto]
-        results.append(DepartmentResult(
-            name=dept.name, short_name=dept.short_name, order=dept.order,
-            category=dept.category or IMPLICIT_CATEGORY, presenter=dept.presenter,
-            title=dept.title, group_exact=group_exact, group_marks=group_marks,
-            onsite_exact=onsite, component_values=dict(own_values), base_exact=base,
-            bonus_exact=bonus, penalty_exact=penalty, final_exact=final,
-            veto=bool(vetoes), veto_reason=";".join(a.reason for a in vetoes if a.reason),
-            adjustments=list(items), excellent_count=excellent.get(dept.name, 0),
-            unscored_reason=unscored, decimals=settings.result_decimals))
+        results.append(scoring.department(dept, group_exact, group_marks,
+                                          excellent.get(dept.name, 0)))
     return results
 
 
@@ -178,9 +230,9 @@ def _sort_key(settings: Settings, d: DepartmentResult) -> tuple:
             key.append(-d.onsite_score)
         elif tie == TIE_EXCELLENT:
             key.append(-d.excellent_count)
-        else:
-            score = d.group_scores.get(tie)
-            key.append((1, 0) if score is None else (0, -score))
+        else:  # the named group's rounded score (only that one is rounded here)
+            exact = d.group_exact.get(tie)
+            key.append((1, 0) if exact is None else (0, -round_half_up(exact, d.decimals)))
     return tuple(key)
 
 
@@ -225,10 +277,11 @@ def _outcomes(data: EvaluationData, ranked: list[DepartmentResult]) -> list[Cate
         n = len(eligible)
         c_count, a_count = resolve_quota(commend_q, n), resolve_quota(admonish_q, n)
         commended, by_rank = set(), set()
+        ranks = sorted(d.category_rank for d in eligible)
         for d in eligible:
             if d.category_rank <= c_count:
                 commended.add(d.name)
-            below = sum(1 for o in eligible if o.category_rank > d.category_rank)
+            below = n - bisect_right(ranks, d.category_rank)
             if below < a_count:
                 by_rank.add(d.name)
         for d in members:
@@ -268,11 +321,10 @@ def _warnings(groups: list[GroupStats], departments: list[DepartmentResult]) -> 
     return warnings
 
 
-def tally(data: EvaluationData, previous: PreviousResult | None = None) -> TallyResult:
-    """Compute the result of an evaluation exactly as RULES.md defines it."""
-    table = _MarkTable(data.settings)
-    groups, values, excellent = _collect(data, table)
-    results = _department_results(data, table, values, excellent)
+def finish(data: EvaluationData, groups: list[GroupStats],
+           results: list[DepartmentResult], previous: PreviousResult | None = None
+           ) -> TallyResult:
+    """RULES §7–§8 and the repeat flag: ranks and outcomes of scored departments (shared)."""
     ordered = _rank(data.settings, results)
     categories = _outcomes(data, ordered)
     if previous is not None:
@@ -293,3 +345,12 @@ def capped_bonus(points, cap) -> Fraction:
     加分上限 ``cap`` (None: no cap). Penalties are never capped."""
     positive = sum((Fraction(p) for p in points if p > 0), Fraction(0))
     return positive if cap is None else min(positive, Fraction(cap))
+
+
+def tally(data: EvaluationData, previous: PreviousResult | None = None) -> TallyResult:
+    """Compute the result of an evaluation exactly as RULES.md defines it (pure Python: the
+    reference the vectorised tally of evalapp.tally_fast is tested against)."""
+    table = _MarkTable(data.settings)
+    groups, values, excellent = _collect(data, table)
+    results = _department_results(data, table, values, excellent)
+    return finish(data, groups, results, previous)

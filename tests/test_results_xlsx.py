@@ -81,7 +81,7 @@ def written(request, tmp_path):
 
 def test_sheets_and_header_block(written):
     result, wb = written
-    assert wb.sheetnames == ["排名", "总排名", "选票统计"]
+    assert wb.sheetnames == ["排名", "总排名", "选票统计", "稳固程度"]
     for ws in wb.worksheets:
         text = "\n".join(str(ws.cell(row=r, column=1).value) for r in range(1, 5))
         assert result.evaluation in text
@@ -181,7 +181,8 @@ def test_ballot_sheet(written):
 def test_layout_and_print_setup(written):
     _, wb = written
     for ws in wb.worksheets:
-        header = _header_row(ws) if ws.title != "选票统计" else _rows_by_name(ws, 1)["评委类别"]
+        first = {"选票统计": "评委类别", "稳固程度": "部门名称"}.get(ws.title)
+        header = _header_row(ws) if first is None else _rows_by_name(ws, 1)[first]
         assert ws.freeze_panes == f"A{header + 1}"
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9  # A4

@@ -126,7 +126,7 @@ def test_refreshes_after_a_ballot_is_saved(page, demo, qtbot):
     before = compute_results(db, evaluation_id).result.total_ballots
     names = [d.name for d in get_data(db, evaluation_id).departments]
     add_ballot(db, Actor("录入员甲", CLERK), evaluation_id,
-               BallotInput("X900", "四大班子领导", {n: "60" for n in names[:3]}))
+               BallotInput("X900", "群众代表", {n: "60" for n in names[:3]}))
     with qtbot.waitSignal(page.timer.timeout, timeout=2000):
         page.ctx.ballots_changed.emit()
     assert f"选票 共 {before + 1} 张" in page.header.text()
@@ -139,7 +139,7 @@ def test_unconfirmed_ballots_are_announced(page, demo, qtbot):
     update_settings(db, Actor("主任", ADMIN), evaluation_id, double_entry=True)
     names = [d.name for d in get_data(db, evaluation_id).departments]
     add_ballot(db, Actor("录入员甲", CLERK), evaluation_id,
-               BallotInput("X901", "四大班子领导", {names[0]: "90"}))
+               BallotInput("X901", "群众代表", {names[0]: "90"}))
     page.refresh()
     assert "另有未核对选票 1 张未计入" in page.header.text()
     assert any("未核对" in page.warnings.item(i).text() for i in range(page.warnings.count()))

@@ -56,5 +56,10 @@ def audit_operators(db: Database, evaluation_id: int | None) -> list[str]:
 def last_change_id(db: Database, evaluation_id: int) -> int:
     """The id of the newest audit row of an evaluation: changes whenever it changes."""
     with db.session() as s:
-        return s.scalar(select(func.max(m.AuditEntry.id)).where(
-            m.AuditEntry.evaluation_id == evaluation_id)) or 0
+        return last_change_id_in(s, evaluation_id)
+
+
+def last_change_id_in(s, evaluation_id: int) -> int:
+    """last_change_id inside an open session (one read snapshot)."""
+    return s.scalar(select(func.max(m.AuditEntry.id)).where(
+        m.AuditEntry.evaluation_id == evaluation_id)) or 0

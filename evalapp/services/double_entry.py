@@ -171,8 +171,13 @@ def send_back(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
 def entry_counts(db: Database, evaluation_id: int) -> dict[str, int]:
     """Ballots by status (confirmed, pending, conflict, reentry)."""
     with db.session() as s:
-        rows = s.execute(select(m.Ballot.status, func.count()).where(
-            m.Ballot.evaluation_id == evaluation_id).group_by(m.Ballot.status)).all()
+        return entry_counts_in(s, evaluation_id)
+
+
+def entry_counts_in(s, evaluation_id: int) -> dict[str, int]:
+    """entry_counts inside an open session (one read snapshot)."""
+    rows = s.execute(select(m.Ballot.status, func.count()).where(
+        m.Ballot.evaluation_id == evaluation_id).group_by(m.Ballot.status)).all()
     counts = {CONFIRMED: 0, PENDING: 0, CONFLICT: 0, REENTRY: 0}
     counts.update(dict(rows))
     return counts

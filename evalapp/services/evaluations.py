@@ -68,11 +68,16 @@ def latest_evaluation_id(db: Database) -> int:
 def previous_evaluation_id(db: Database, evaluation_id: int) -> int | None:
     """RULES §7: the evaluation in this database with the latest year before this one's."""
     with db.session() as s:
-        year = get_evaluation(s, evaluation_id).year
-        if year is None:
-            return None
-        row = s.execute(select(m.Evaluation.id).where(m.Evaluation.year < year)
-                        .order_by(m.Evaluation.year.desc(), m.Evaluation.id.desc())).first()
+        return previous_evaluation_id_in(s, evaluation_id)
+
+
+def previous_evaluation_id_in(s, evaluation_id: int) -> int | None:
+    """previous_evaluation_id inside an open session (one read snapshot)."""
+    year = get_evaluation(s, evaluation_id).year
+    if year is None:
+        return None
+    row = s.execute(select(m.Evaluation.id).where(m.Evaluation.year < year)
+                    .order_by(m.Evaluation.year.desc(), m.Evaluation.id.desc())).first()
     return None if row is None else row[0]
 
 

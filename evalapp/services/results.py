@@ -5,17 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from evalapp.db.engine import Database
 from evalapp.domain import EvaluationData
 from evalapp.rounding import fixed
 from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
-from evalapp.services.double_entry import CONFIRMED, entry_counts
-from evalapp.services.audit_log import last_change_id
-from evalapp.services.evaluations import get_data, previous_evaluation_id
+from evalapp.services.audit_log import last_change_id_in
+from evalapp.services.double_entry import CONFIRMED, entry_counts_in
+from evalapp.services.evaluations import get_evaluation, previous_evaluation_id_in
+from evalapp.services.store import load_data
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD
-from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult, tally
+from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult
+from evalapp.tally_fast import tally_fast
 
 
 @dataclass
@@ -30,27 +36,57 @@ class Results:
 _previous_cache: dict[tuple[str, int], tuple[int, PreviousResult]] = {}
 
 
-def previous_result(db: Database, evaluation_id: int) -> PreviousResult:
+@contextmanager
+def read_snapshot(db: Database) -> Iterator[Session]:
+    """One session whose reads all see the same committed state (one read transaction):
+    SQLite opens it explicitly (the driver would not for reads), PostgreSQL reads at
+    REPEATABLE READ. Nothing is written; the transaction is rolled back at the end."""
+    with db.session() as s:
+        if db.engine.dialect.name == "sqlite":
+            s.connection().exec_driver_sql("BEGIN")
+        else:
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        try:
+            yield s
+        finally:
+            s.rollback()
+
+
+def _previous_in(s: Session, url: str, evaluation_id: int) -> PreviousResult:
     """Last year's standings, recomputed only when that evaluation changed since (every
     change through the services leaves an audit row, so its newest row id is its version)."""
-    version = last_change_id(db, evaluation_id)
-    key = (db.url, evaluation_id)
+    version = last_change_id_in(s, evaluation_id)
+    key = (url, evaluation_id)
     hit = _previous_cache.get(key)
     if hit is None or hit[0] != version:
-        before = tally(get_data(db, evaluation_id))
+        before = tally_fast(load_data(s, get_evaluation(s, evaluation_id), packed=True))
         hit = (version, PreviousResult(before.evaluation, before.year, before.standings()))
         _previous_cache[key] = hit
     return hit[1]
 
 
+def previous_result(db: Database, evaluation_id: int) -> PreviousResult:
+    with read_snapshot(db) as s:
+        return _previous_in(s, db.url, evaluation_id)
+
+
+def read_inputs(db: Database, evaluation_id: int
+                ) -> tuple[EvaluationData, PreviousResult | None, int]:
+    """Everything a result is computed from, read in ONE snapshot: the evaluation (ballots
+    packed), last year's standings, and how many entered ballots do not count yet."""
+    with read_snapshot(db) as s:
+        data = load_data(s, get_evaluation(s, evaluation_id), packed=True)
+        previous_id = previous_evaluation_id_in(s, evaluation_id)
+        previous = None if previous_id is None else _previous_in(s, db.url, previous_id)
+        counts = entry_counts_in(s, evaluation_id)
+    unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
+    return data, previous, unconfirmed
+
+
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
     require(actor, VIEW_RESULTS)
-    data = get_data(db, evaluation_id)
-    previous_id = previous_evaluation_id(db, evaluation_id)
-    previous = None if previous_id is None else previous_result(db, previous_id)
-    counts = entry_counts(db, evaluation_id)
-    unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
-    return Results(data, tally(data, previous), unconfirmed)
+    data, previous, unconfirmed = read_inputs(db, evaluation_id)
+    return Results(data, tally_fast(data, previous), unconfirmed)
 
 
 def result_dict(result: TallyResult) -> dict:

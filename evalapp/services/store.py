@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from evalapp.ballot_status import CONFIRMED  # only confirmed ballots count
+from evalapp.ballot_matrix import BallotMatrix, MatrixBuilder
 from evalapp.db import models as m
 from evalapp.domain import (
     Adjustment, Ballot, Category, Component, Department, EvaluationData, Evaluator, Group,
@@ -91,8 +92,12 @@ def insert_evaluation(session: Session, data: EvaluationData, with_ballots: bool
     return ev
 
 
-def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
-    """Read a whole evaluation back as plain data (the tally's and the export's input)."""
+def load_data(session: Session, evaluation: m.Evaluation, packed: bool = False
+              ) -> EvaluationData:
+    """Read a whole evaluation back as plain data (the tally's and the export's input).
+
+    ``packed``: the ballots as a read-only BallotMatrix (a few MB for millions of marks;
+    what the results read) instead of a list of Ballot objects."""
     groups = {g.id: g.name for g in evaluation.groups}
     departments = {d.id: d.name for d in evaluation.departments}
     components = {c.id: c.name for c in evaluation.components}
@@ -118,7 +123,8 @@ def load_data(session: Session, evaluation: m.Evaluation) -> EvaluationData:
     data.adjustments = [Adjustment(departments[a.department_id], a.points, a.reason, a.veto)
                         for a in session.scalars(select(m.Adjustment).where(
                             m.Adjustment.evaluation_id == ev_id).order_by(m.Adjustment.id))]
-    data.ballots = load_ballots(session, ev_id, groups, departments)
+    loader = load_ballot_matrix if packed else load_ballots
+    data.ballots = loader(session, ev_id, groups, departments)
     return data
 
 
@@ -138,3 +144,26 @@ def load_ballots(session: Session, evaluation_id: int, groups: dict[int, str],
         ballots.append(Ballot(serial, groups[group_id], marks,
                               departments.get(own) if own is not None else None, void))
     return ballots
+
+
+def load_ballot_matrix(session: Session, evaluation_id: int, groups: dict[int, str],
+                       departments: dict[int, str]) -> BallotMatrix:
+    """The counted ballots as a code matrix, read row by row (the marks' JSON texts are
+    decoded one ballot at a time: no list of dictionaries ever holds them all)."""
+    table = m.Ballot.__table__
+    where = (table.c.evaluation_id == evaluation_id, table.c.status == CONFIRMED)
+    total = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
+    builder = MatrixBuilder(list(departments.values()), total)
+    column_of_id = {k: j for j, k in enumerate(departments)}
+    rows = session.execute(
+        select(table.c.serial, table.c.group_id, table.c.own_department_id,
+               table.c.void_reason, type_coerce(table.c.marks, Text))
+        .where(*where).order_by(table.c.serial).execution_options(yield_per=CHUNK))
+    for chunk in rows.partitions(CHUNK):
+        builder.add_stored([(serial, groups[group_id],
+                             departments.get(own) if own is not None else None, void, text)
+                            for serial, group_id, own, void, text in chunk], column_of_id)
+    return builder.build()
+
+
+CHUNK = 64

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evalapp.digest import check_code
 from evalapp.domain import ONSITE_COMPONENT, format_decimal
+from evalapp.rounding import round_half_up
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD, veto_text
 from evalapp.tally import (
     ADMONISH, COMMEND, OUTCOME_LABELS, UNSCORED, DepartmentResult, GroupStats, TallyResult,
@@ -45,13 +46,15 @@ MAX_WIDTH = 48
 
 
 def write_results_workbook(result: TallyResult, path: str | Path, group_names: list[str],
-                           component_names: list[str]) -> None:
-    """Write the results of ``result`` to an .xlsx file at ``path``."""
+                           component_names: list[str], robustness=None) -> None:
+    """Write the results of ``result`` to an .xlsx file at ``path``. ``robustness``: the
+    稳固程度 analysis of the same ballots (computed here when not given)."""
     others = [c for c in component_names if c != ONSITE_COMPONENT]
     wb = Workbook()
     _category_sheet(wb.active, result, group_names, others)
     _overall_sheet(wb.create_sheet("总排名"), result)
     _ballot_sheet(wb.create_sheet("选票统计"), result)
+    _robustness_sheet(wb.create_sheet("稳固程度"), result, robustness)
     wb.save(str(path))
 
 
@@ -371,3 +374,55 @@ def _ballot_sheet(ws: Worksheet, result: TallyResult) -> None:
         for col, value in enumerate([b.serial, b.group, b.reason], start=1):
             _put(ws, row, col, value, "@" if col == 1 else None, align="left").border = BORDER
     _finish(ws, header_row, headers, result)
+
+
+# ---------------------------------------------------------------- 稳固程度 (issue 16)
+
+FRAGILE_FILL = PatternFill("solid", fgColor="FFEB9C")  # light yellow: re-check the paper
+
+
+def _robustness_sheet(ws: Worksheet, result: TallyResult, analysis=None) -> None:
+    """Ballots to flip per department (fewest first, with the ballots to re-check) and the
+    weight sensitivity of the commend and admonish lists."""
+    from evalapp.robustness import OUTCOME_WORDS, analysis_limit, analyse
+    from evalapp.services.robustness import (
+        DEFINITION, STABLE, WEIGHT_DEFINITION, change_words, flip_words, variation_words,
+    )
+    if analysis is None:
+        analysis = analyse(result.data, analysis_limit(result.data))
+    headers = ["部门名称", "类别", "现结果", "改票翻转数", "改后结果", "核实",
+               "改票方案(票号:原评分→改为)"]
+    header_row = _header_block(ws, result, "稳固程度", len(headers))
+    header_row = _banner(ws, header_row, DEFINITION, len(headers))
+    _column_headers(ws, header_row, headers)
+    row = header_row
+    flips = sorted(analysis.flips, key=lambda f: (f.count is None, f.count or 0))
+    for f in flips:
+        row += 1
+        values = [f.department, f.category, OUTCOME_WORDS[f.outcome],
+                  flip_words(f, analysis.limit),
+                  OUTCOME_WORDS[f.new_outcome] if f.new_outcome else "",
+                  ("已重新计算核实" if f.verified else "未核实") if f.count is not None else "",
+                  change_words(f)]
+        for col, value in enumerate(values, start=1):
+            cell = _put(ws, row, col, value, bold=(col == 1 and f.fragile),
+                        align="left" if col in (1, 7) else "center")
+            cell.border = BORDER
+            if f.fragile:
+                cell.fill = FRAGILE_FILL
+    row += 2
+    row = _banner(ws, row, WEIGHT_DEFINITION, len(headers), bold=True)
+    if analysis.stable:
+        _banner(ws, row, STABLE, len(headers))
+    else:
+        _column_headers(ws, row, ["权重变化", "各类别权重(%)", "名单变化"])
+        for v in analysis.variations:
+            row += 1
+            weights = "、".join(f"{g} {format_decimal(round_half_up(w, 2))}"
+                               for g, w in v.weights.items())
+            for col, value in enumerate([v.label, weights, variation_words(v)], start=1):
+                cell = _put(ws, row, col, value, align="left")
+                cell.border = BORDER
+                if v.moves:
+                    cell.fill = FRAGILE_FILL
+    _finish(ws, header_row, headers, result, "$A:$A")

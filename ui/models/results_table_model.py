@@ -100,6 +100,17 @@ class ResultsTableModel(QAbstractTableModel):
         self._has_previous = False
         self._headers: list[str] = self._make_headers()
         self._cells: list[list[tuple[str, object]]] = []
+        self._flags: dict[str, str] = {}  # department → why it is flagged (稳固程度)
+
+    def set_flags(self, flags: dict[str, str]) -> None:
+        """Flag departments (a warning sign on the name, the reason in its tooltip)."""
+        self._flags = dict(flags)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.NAME), self.index(len(self._rows) - 1,
+                                                                       self.NAME))
+
+    def flagged(self) -> dict[str, str]:
+        return dict(self._flags)
 
     def set_rows(self, rows: list[DepartmentResult], groups: list[str], components: list[str],
                  decimals: int, has_previous: bool) -> None:
@@ -212,6 +223,9 @@ class ResultsTableModel(QAbstractTableModel):
             return self._tooltip(d, column)
         if role == Qt.ItemDataRole.FontRole and column == self._outcome_column() - 1:
             return _BOLD
+        if role == Qt.ItemDataRole.DecorationRole and column == self.NAME \
+                and d.name in self._flags:
+            return _flag_icon()
         return None
 
     def _outcome_column(self) -> int:
@@ -236,7 +250,10 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _tooltip(self, d: DepartmentResult, column: int) -> str | None:
         if column in (self.NAME, self._outcome_column()):
-            return f"{d.name}({d.presenter} {d.title}):{outcome_detail(d)}".replace("( )", "")
+            text = f"{d.name}({d.presenter} {d.title}):{outcome_detail(d)}".replace("( )", "")
+            if column == self.NAME and d.name in self._flags:
+                text += f"\n⚠ {self._flags[d.name]}"
+            return text
         return None
 
 
@@ -245,6 +262,11 @@ _HEADER_TIPS = {
     "与诫勉线": "综合得分与本类别诫勉线(诫勉名额内最高得分)之差;≤ 0 表示在诫勉名单内",
     "变化": "与上一年度总排名相比:↑ 上升,↓ 下降,“新”为上年没有的部门",
 }
+
+
+def _flag_icon():
+    from PySide6.QtWidgets import QApplication, QStyle
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class ResultsFilterProxy(QSortFilterProxyModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,17 +31,22 @@ from evalapp.domain import ONSITE_COMPONENT, STATUS_FINAL
 from evalapp.services.context import MANAGE, VIEW_RESULTS
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.results import Results, compute_results
+from evalapp.services.robustness import PAGE_LIMIT, compute_robustness
 from evalapp.workbook.results_xlsx import write_results_workbook
 from ui.models.results_table_model import ROW_ROLE, ResultsFilterProxy, ResultsTableModel
 from ui.pages.base import LivePage
 from ui.pages.page_tools import row_table
 from ui.tasks import run_in_background
 from ui.widgets.ballot_stats_panel import BallotStatsPanel
+from ui.widgets.robustness_panel import RobustnessPanel
 from ui.widgets.combo import refill_combo
 from ui.widgets.score_chart import ScoreChart
 
 ALL_CATEGORIES = "全部类别"
 MAX_WARNING_LINES = 4  # more warnings scroll
+# Up to this many marks the 稳固程度 analysis comes with the results (well under 1 s);
+# beyond, it runs as its own background task with a progress bar.
+ROBUSTNESS_WITH_RESULTS = 100_000
 
 
 def warning_advice(text: str) -> str:
@@ -51,6 +56,15 @@ def warning_advice(text: str) -> str:
     if "不参加排名" in text:
         return f"{text}。请检查该部门是否有有效选票,或在“部门”页核对名单。"
     return text if text.endswith("。") else text + "。"
+
+
+def _compute(db, evaluation_id: int, actor):
+    """The results of one snapshot and, when small, their 稳固程度 (on a worker thread)."""
+    results = compute_results(db, evaluation_id, actor)
+    analysis = None
+    if len(results.data.departments) * len(results.data.ballots) <= ROBUSTNESS_WITH_RESULTS:
+        analysis = compute_robustness(db, evaluation_id, actor, results, PAGE_LIMIT)
+    return evaluation_id, results, analysis
 
 
 class ResultsPage(LivePage):
@@ -64,6 +78,14 @@ class ResultsPage(LivePage):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.results: Results | None = None
+        self._computing = False  # a recompute runs in the background
+        self._again = False  # the data changed meanwhile: compute once more when it ends
+        self._analysis_for: tuple | None = None  # (evaluation, digest) being analysed
+        self._analysis_next: tuple | None = None  # (evaluation, results) waiting for it
+        self._analysis_progress: tuple[int, int] | None = None
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(200)
+        self._progress_timer.timeout.connect(self._show_progress)
         self.model = ResultsTableModel(self)
         self.proxy = ResultsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -84,6 +106,8 @@ class ResultsPage(LivePage):
         self.tabs.addTab(self.stats, "选票统计")
         self.chart = ScoreChart()
         self.tabs.addTab(self.chart, "得分图")
+        self.robustness = RobustnessPanel()
+        self.tabs.addTab(self.robustness, "稳固程度")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.warnings)
@@ -161,10 +185,81 @@ class ResultsPage(LivePage):
             self.header.setText("尚未打开考评活动。")
             self.warnings.clear()
             self.warnings.setVisible(False)
+            self.robustness.clear("尚未打开考评活动。")
             return
-        results = self.call(compute_results, self.ctx.db, evaluation_id, self.ctx.actor)
-        if results is not None:
-            self.show_results(results)
+        if self._computing:  # coalesce: one more run after the current one, whatever came
+            self._again = True
+            return
+        self._computing, self._again = True, False
+        db, actor = self.ctx.db, self.ctx.actor
+        run_in_background(lambda: _compute(db, evaluation_id, actor), self._computed,
+                          self._compute_failed, self, quiet=True)
+
+    def _computed(self, value) -> None:
+        self._computing = False
+        evaluation_id, results, analysis = value
+        if self._again:
+            self._again = False
+            self.reload()
+        if evaluation_id != self.ctx.evaluation_id:
+            return
+        self.show_results(results)
+        if analysis is not None:
+            self._show_analysis(analysis)
+        else:
+            self._analyse_in_background(evaluation_id, results)
+
+    def _compute_failed(self, exc: Exception) -> None:
+        self._computing = False
+        if self._again:
+            self._again = False
+            self.reload()
+            return
+        self.show_error(exc, "无法计算结果")
+
+    # ------------------------------------------------------------------ robustness
+    def _analyse_in_background(self, evaluation_id: int, results: Results) -> None:
+        """A large evaluation: the analysis runs on its own, the results are already shown."""
+        key = (evaluation_id, results.result.digest)
+        if self._analysis_for is not None:  # one analysis at a time; only the latest waits
+            if self._analysis_for != key:
+                self._analysis_next = (evaluation_id, results)
+            return
+        self._analysis_for = key
+        self.robustness.running(0, len(results.result.departments))
+        self._analysis_progress = (0, len(results.result.departments))
+        self._progress_timer.start()
+
+        def progress(done: int, total: int) -> None:  # worker thread: no widgets here
+            self._analysis_progress = (done, total)
+
+        db, actor = self.ctx.db, self.ctx.actor
+        run_in_background(
+            lambda: compute_robustness(db, evaluation_id, actor, results, PAGE_LIMIT, progress),
+            lambda analysis: self._analysed(key, analysis),
+            lambda exc: self._analysed(key, None, exc), self, quiet=True)
+
+    def _show_progress(self) -> None:
+        if self._analysis_progress is not None:
+            self.robustness.running(*self._analysis_progress)
+
+    def _analysed(self, key, analysis, exc: Exception | None = None) -> None:
+        self._analysis_for = None
+        self._progress_timer.stop()
+        waiting, self._analysis_next = self._analysis_next, None
+        current = self.results
+        now = None if current is None else (self.ctx.evaluation_id, current.result.digest)
+        if now == key:
+            if analysis is None:
+                self.robustness.clear(f"稳固程度分析未完成:{exc}")
+            else:
+                self._show_analysis(analysis)
+        if waiting is not None and now == (waiting[0], waiting[1].result.digest):
+            self._analyse_in_background(*waiting)  # the ballots changed meanwhile
+
+    def _show_analysis(self, analysis) -> None:
+        self.robustness.set_analysis(analysis)
+        self.model.set_flags(self.robustness.fragile_names())
 
     def show_results(self, results: Results) -> None:
         """Show a computed result, keeping the selected department and the scroll position."""
