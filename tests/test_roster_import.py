@@ -43,7 +43,7 @@ def test_import_adds_and_updates_by_name(db, evaluation, tmp_path):
         (1, "区财政局", "财政", "政府工作部门", "王五", "局长"),
         (2, "区委组织部", "组织部", "党群部门", "李四", "部长"),
     ])
-    assert import_departments(db, SYSTEM, evaluation, path) == 2
+    assert import_departments(db, SYSTEM, evaluation, path).count == 2
     data = get_data(db, evaluation)
     by_name = {d.name: d for d in data.departments}
     assert by_name["区财政局"] == Department(1, "区财政局", "财政", "政府工作部门", "王五", "局长")
@@ -82,7 +82,7 @@ def test_missing_sheet_column_or_file(db, evaluation, tmp_path):
         import_departments(db, SYSTEM, evaluation,
                            make_book(tmp_path / "b.xlsx", [(1, "x")], header=("述职顺序", "名称")))
     (tmp_path / "c.xlsx").write_text("not a workbook")
-    with pytest.raises(WorkbookError, match="无法打开工作簿"):
+    with pytest.raises(WorkbookError, match="工作簿文件:文件不是 Excel 工作簿"):
         import_departments(db, SYSTEM, evaluation, tmp_path / "c.xlsx")
 
 
