@@ -192,7 +192,7 @@ class _Parser:
         skipped when some rows were already refused."""
         total = sum((Fraction(w) for w in weights), Fraction(0))
         if weights and total != 100 and len(weights) == sheet_count(sheet):
-            self.issue(sheet.name, f"{what}之和为 {format_decimal(_exact(weights))},应恰好为 100",
+            self.issue(sheet.name, f"{what}之和为 {_exact_text(weights)},应恰好为 100",
                        column=column_place(sheet, "权重"))
 
     def departments(self, categories: list[Category]) -> list[Department]:
@@ -305,24 +305,25 @@ class _Parser:
 
     def check_tie_break(self, settings: Settings, groups: list[Group]) -> None:
         names = Names()
-        for name in [g.name for g in groups] + [TIE_ONSITE, TIE_EXCELLENT]:
+        for name in [*self.group_names, TIE_ONSITE, TIE_EXCELLENT]:
             names.define(name)
         keys = []
         for key in settings.tie_break:
             found = names.resolve(key)
-            if found is None and groups:
+            if found is None and len(self.group_names):
                 self.issue(L.SETTINGS, f"同分排序中的“{key}”不是“{TIE_ONSITE}”、"
                                        f"“{TIE_EXCELLENT}”或评委类别名称", column="值")
             keys.append(found or key)
         settings.tie_break = tuple(keys)
 
 
-def _exact(values: list[Decimal]) -> Decimal:
-    """The exact sum of a few bounded decimals (a context wide enough never to round)."""
+def _exact_text(values: list[Decimal]) -> str:
+    """The exact sum of a few bounded decimals, as text (a context wide enough never to
+    round, also when the text is made)."""
     from decimal import localcontext
     with localcontext() as context:
         context.prec = 200
-        return sum(values, Decimal(0))
+        return format_decimal(sum(values, Decimal(0)))
 
 
 def column_place(sheet: Sheet, column: str) -> str:

@@ -9,12 +9,12 @@ from typing import Iterator
 from openpyxl.utils import get_column_letter
 
 from evalapp.domain import DomainError
-from evalapp.marks import decimals_of, to_decimal
+from evalapp.marks import to_decimal
 from evalapp.textnorm import clean_text, identifier, identifier_key
 from evalapp.workbook.layout import NO, YES
 
 MAX_MAGNITUDE = Decimal(10) ** 9  # any number in the workbook is smaller than this
-MAX_PLACES = 40  # and has at most this many decimals (exact values survive export)
+MAX_DIGITS = 28  # and this many significant digits at most (no Decimal context rounds it)
 MAX_INTEGER = 1_000_000  # default upper bound of a count (发出票数, 述职顺序, ...)
 
 
@@ -42,6 +42,12 @@ class WorkbookError(DomainError):
     def __init__(self, issues: list[ImportIssue]):
         self.issues = issues
         super().__init__("\n".join(str(i) for i in issues))
+
+
+def significant_digits(value: Decimal) -> int:
+    """Digits of an exact number without its leading and trailing zeros."""
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
+    return len(digits)
 
 
 def clean(value: object) -> object:
@@ -145,9 +151,9 @@ class Row:
         except ValueError:
             self.error(column, "应为数字(只写数字和小数点,如“92.5”)")
             return None
-        if abs(result) >= MAX_MAGNITUDE or decimals_of(result) > MAX_PLACES:
+        if abs(result) >= MAX_MAGNITUDE or significant_digits(result) > MAX_DIGITS:
             self.error(column, f"数字过大或位数过多(绝对值应小于 {MAX_MAGNITUDE:,},"
-                               f"小数不超过 {MAX_PLACES} 位)")
+                               f"有效数字不超过 {MAX_DIGITS} 位)")
             return None
         if (low is not None and result < low) or (high is not None and result > high):
             self.error(column, f"应在 {low if low is not None else ''}–"

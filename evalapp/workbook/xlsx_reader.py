@@ -85,6 +85,9 @@ def check_file(path: Path) -> None:
     if head == OLE_MAGIC:
         raise _fatal(_ole_message(path))
     if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK"):
+            raise _fatal("工作簿文件不完整或已损坏(可能没有复制或下载完整),无法读取:"
+                         "请重新复制原文件,或在 Excel 中打开后另存再导入")
         raise _fatal(_not_zip_message(path))
     try:
         with zipfile.ZipFile(path) as archive:
