@@ -372,17 +372,30 @@ case("mark_percent_one_decimal", Err("选票", 3, "F", "显示为“91%”"))(
 case("mark_boolean", Err("选票", 2, "E", "不是数字"))(cell_set("选票", "E2", True))
 case("mark_out_of_range", Err("选票", 2, "E", "超出分值范围"))(cell_set("选票", "E2", 920))
 case("mark_too_many_decimals", Err("选票", 2, "E", "小数位"))(cell_set("选票", "E2", 92.25))
-case("quota_percent_formatted_keeps_meaning",
-     Ok(lambda d: d.categories[1].commend.percent == Decimal(50)))(
-    cell_set("部门类别", "B3", 0.5, "0%"))
-
-
 def settings_row(item, value, number_format=None):
     def change(book):
         book["设置"].append([item, value])
         if number_format:
             book["设置"].cell(book["设置"].max_row, 2).number_format = number_format
     return edited(change)
+
+
+case("mark_format_hides_decimals", Err("选票", 2, "E", "显示为“92.4”,实际值却是 92.35"))(
+    cell_set("选票", "E2", 92.35, "0.0"))
+case("mark_integer_format_hides_decimals", Err("选票", 4, "G", "显示为“92”"))(
+    cell_set("选票", "G4", 92.4, "0"))
+case("mark_fixed_format_shows_more_decimals",
+     Ok(lambda d: ballot(d, "L1").marks["党政办"] == "92.5", no_warnings=True))(
+    cell_set("选票", "E2", 92.5, "0.00"))
+case("admonish_line_format_hides_decimals", Err("设置", 9, "B", "显示为“85.6”"))(
+    settings_row("诫勉分数线", 85.55, "0.0"))
+case("other_score_custom_format_hides", Err("其他得分", 6, "B", "显示为“86.3”"))(
+    cell_set("其他得分", "B6", 86.25, '0.0"分"'))
+case("quota_percent_format_hides_decimals", Err("部门类别", 3, "B", "显示为“31%”,实际值却是 30.5%"))(
+    cell_set("部门类别", "B3", 0.305, "0%"))
+case("quota_percent_formatted_keeps_meaning",
+     Ok(lambda d: d.categories[1].commend.percent == Decimal(50)))(
+    cell_set("部门类别", "B3", 0.5, "0%"))
 
 
 case("ratio_percent_formatted_keeps_meaning",

@@ -17,10 +17,9 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from evalapp.domain import format_decimal
-from evalapp.marks import to_decimal
 from evalapp.textnorm import identifier, identifier_key
 from evalapp.workbook import layout as L
+from evalapp.workbook.number_formats import style_shows
 from evalapp.workbook.sheets import ImportIssue, WorkbookError, text_of
 
 MAX_ROWS = 100_000          # rows in one sheet (a city evaluation has a few thousand ballots)
@@ -156,6 +155,7 @@ class _BookReader:
         self.book, self.only = book, only
         self.result = BookRead({})
         self.cells = 0
+        self.styles = style_shows(book)
 
     def read(self) -> BookRead:
         chosen = self.choose_sheets()
@@ -224,7 +224,7 @@ class _BookReader:
         rows: dict[int, dict[int, object]] = {}
         problems: list[tuple[int, int, str, object]] = []  # row, column, message, value
         formulas: list[tuple[int, int, str, object]] = []
-        percent_ids, percent_shown = self.percent_styles(), name != L.BALLOTS
+        styles, percent_shown = self.styles, name != L.BALLOTS
         try:
             with ws._get_source() as source:
                 parser = _CellParser(source, ws._shared_strings, data_only=True,
@@ -235,7 +235,7 @@ class _BookReader:
                     self.count(name, number, cells)
                     line = {}
                     for cell in cells:
-                        value = self.value(cell, percent_ids, percent_shown, problems, formulas)
+                        value = self.value(cell, styles, percent_shown, problems, formulas)
                         if value is not None:
                             line[cell["column"]] = value
                     if line:
@@ -258,7 +258,7 @@ class _BookReader:
             raise _fatal(f"单元格 {where} 超出可读取的范围(上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列,"
                          f"整个工作簿 {MAX_CELLS} 个单元格):请删除多余的行和列后保存再导入", name)
 
-    def value(self, cell: dict, percent_ids, percent_shown, problems, formulas) -> object:
+    def value(self, cell: dict, styles, percent_shown, problems, formulas) -> object:
         value, place = cell["value"], (cell["row"], cell["column"])
         if cell["data_type"] == "e":
             problems.append((*place, f"单元格是错误值 {value}:请改正公式或填入数值", value))
@@ -270,31 +270,21 @@ class _BookReader:
                                          "或把公式改为数值", None))
                 return None
             formulas.append((*place, cell["formula"], value))
-        if (isinstance(value, (int, float)) and not isinstance(value, bool)
-                and cell["style_id"] in percent_ids):
-            shown = format_decimal(to_decimal(value) * 100) + "%"
-            if percent_shown:
-                return shown
-            problems.append((*place, f"单元格格式为百分比(显示为“{shown}”),选票上的评分不能是"
-                                     "百分比:请把单元格格式改为“常规”并填入分数", value))
+        how = styles.get(cell["style_id"])
+        if how is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return value
+        if how.hides_digits(value):
+            problems.append((*place, f"单元格显示为“{how.text(value)}”,实际值却是 "
+                                     f"{how.exact(value)}(数字格式隐藏了小数位):"
+                                     "请把单元格格式改为“常规”,核对后再导入", value))
             return None
-        return value
-
-    def percent_styles(self) -> set[int]:
-        """Style ids whose number format shows a percentage."""
-        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-        result = set()
-        custom = self.book._number_formats
-        for style_id, style in enumerate(self.book._cell_styles):
-            fmt_id = style.numFmtId
-            if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
-                fmt = BUILTIN_FORMATS.get(fmt_id, "General")
-            else:
-                index = fmt_id - BUILTIN_FORMATS_MAX_SIZE
-                fmt = custom[index] if 0 <= index < len(custom) else "General"
-            if "%" in _unquoted(fmt):
-                result.add(style_id)
-        return result
+        if not how.percent:
+            return value
+        if percent_shown:  # 10% typed in Excel is stored as 0.1: keep what the user sees
+            return how.text(value)
+        problems.append((*place, f"单元格格式为百分比(显示为“{how.text(value)}”),选票上的评分"
+                                 "不能是百分比:请把单元格格式改为“常规”并填入分数", value))
+        return None
 
     def report(self, name, table, problems, formulas, merged) -> None:
         header = table[0] if table else ()
@@ -319,21 +309,6 @@ class _BookReader:
                 name, min_row, column(min_col), None,
                 f"合并单元格 {merge.ref}:合并后只有左上角的单元格有内容,其余按空白读取,"
                 "会丢失数据:请取消合并,并在每个单元格填入内容"))
-
-
-def _unquoted(fmt: str) -> str:
-    """A number format without its quoted literal text and escaped characters."""
-    out, quoted, escaped = [], False, False
-    for ch in fmt:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == '"':
-            quoted = not quoted
-        elif not quoted:
-            out.append(ch)
-    return "".join(out)
 
 
 def _dense(rows: dict[int, dict[int, object]]) -> list[tuple]:
