@@ -19,6 +19,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from evalapp.textnorm import identifier, identifier_key
 from evalapp.workbook import layout as L
+from evalapp.workbook.fast_values import calamine_rows, open_calamine, plain_sheet
 from evalapp.workbook.number_formats import style_shows
 from evalapp.workbook.sheets import ImportIssue, WorkbookError, text_of
 
@@ -28,6 +29,7 @@ MAX_CELLS = 6_000_000       # cells in the whole workbook, blank formatted ones 
 MAX_UNCOMPRESSED = 512 * 2**20  # bytes of XML once unzipped
 MAX_RATIO = 100             # unzipped / zipped, for entries over 1 MB (a zip bomb is ~1000)
 MAX_ENTRIES = 5_000         # files inside the zip
+USE_CALAMINE = True         # plain sheets through python-calamine (tests compare both ways)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARKS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
@@ -57,10 +59,13 @@ def read_book(path: str | Path, only: str | None = None) -> BookRead:
         except Exception:  # any failure of a file already checked to be a zip: say so in Chinese
             raise _fatal("无法读取:文件已损坏,或不是 Excel 保存的 .xlsx 工作簿"
                          "(请在 Excel 中打开并另存为 .xlsx 后再导入)") from None
+        reader = _BookReader(book, only, path)
         try:
-            return _BookReader(book, only).read()
+            return reader.read()
         finally:
             book.close()
+            if reader.calamine:
+                reader.calamine.close()
 
 
 def _fatal(message: str, sheet: str = FILE) -> WorkbookError:
@@ -151,11 +156,12 @@ class _CellParser(WorkSheetParser):
 
 
 class _BookReader:
-    def __init__(self, book, only: str | None):
-        self.book, self.only = book, only
+    def __init__(self, book, only: str | None, path: Path):
+        self.book, self.only, self.path = book, only, path
         self.result = BookRead({})
         self.cells = 0
         self.styles = style_shows(book)
+        self.calamine = None  # opened for the first plain sheet (fast_values)
 
     def read(self) -> BookRead:
         chosen = self.choose_sheets()
@@ -221,6 +227,34 @@ class _BookReader:
                          "(选中后“删除”,不是清除内容)后保存再导入", name)
 
     def read_sheet(self, name: str, ws) -> list[tuple]:
+        fast = self.read_plain(ws) if USE_CALAMINE else None
+        return fast if fast is not None else self.read_cells(name, ws)
+
+    def read_plain(self, ws) -> list[tuple] | None:
+        """A sheet with nothing but values, read by calamine; None for any other sheet."""
+        try:
+            xml = self.book._archive.read(ws._worksheet_path)
+        except Exception:
+            return None
+        special = set(self.styles) | set(self.book._date_formats) \
+            | set(self.book._timedelta_formats)
+        cells = xml.count(b"<c ")
+        if self.cells + cells > MAX_CELLS or not plain_sheet(xml, special, MAX_ROWS):
+            return None
+        del xml
+        if self.calamine is None:
+            self.calamine = open_calamine(self.path) or False
+        if self.calamine is False:
+            return None
+        try:
+            rows = calamine_rows(self.calamine, ws.title)
+        except Exception:
+            return None
+        self.cells += cells
+        return rows
+
+    def read_cells(self, name: str, ws) -> list[tuple]:
+        """Cell by cell with openpyxl: formulas, error values, styles and merged ranges seen."""
         rows: dict[int, dict[int, object]] = {}
         problems: list[tuple[int, int, str, object]] = []  # row, column, message, value
         formulas: list[tuple[int, int, str, object]] = []

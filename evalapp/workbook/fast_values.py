@@ -1,0 +1,68 @@
+"""The fast way to read a plain sheet's values: python-calamine (Rust), issue 16.
+
+calamine sees values only. A sheet is read this way only when a scan of its XML shows that
+nothing else matters: no formula, no error value, no merged range, no ISO date cell, no cell
+styled with a number format the import interprets (percentages, hidden decimals, dates), no
+column beyond ZZ, every row numbered within the bounds. Any other sheet is read cell by cell
+with openpyxl (xlsx_reader), which says what is wrong where; both give the same values.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA = re.compile(rb"<f[ >/]")
+WIDE_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
+ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+MAX_EXACT_INT = 2 ** 53
+
+
+def plain_sheet(xml: bytes, special_styles: set[int], max_rows: int) -> bool:
+    """Whether the sheet's XML has nothing but values calamine reads as openpyxl would."""
+    if b"<sheetData" not in xml or b"<c>" in xml or FORMULA.search(xml):
+        return False  # a namespace prefix, cells without a reference, formulas
+    if b't="e"' in xml or b't="d"' in xml or b"<mergeCell" in xml or WIDE_COLUMN.search(xml):
+        return False
+    if any(b' s="%d"' % style in xml for style in special_styles if style):
+        return False
+    numbers = [int(n) for n in ROW_NUMBER.findall(xml)]
+    if len(numbers) != xml.count(b"<row"):
+        return False  # a row without its number
+    return all(a < b for a, b in zip(numbers, numbers[1:])) and \
+        (not numbers or numbers[-1] <= max_rows)
+
+
+def calamine_rows(workbook, title: str) -> list[tuple]:
+    """The sheet's rows from row 1, as openpyxl gives them: blank cells None, whole numbers
+    int, each row as long as its last non-blank cell, no blank rows at the end."""
+    table: list[tuple] = []
+    last = 0
+    for values in workbook.get_sheet_by_name(title).to_python(skip_empty_area=False):
+        row = [_value(v) for v in values]
+        while row and row[-1] is None:
+            row.pop()
+        table.append(tuple(row))
+        if row:
+            last = len(table)
+    return table[:last]
+
+
+def _value(value: object) -> object:
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < MAX_EXACT_INT:
+        return int(value)
+    return value
+
+
+def open_calamine(path):
+    """A calamine workbook, or None when python-calamine is not installed or cannot read
+    the file (the openpyxl reader then reads every sheet)."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception:  # calamine's own errors: openpyxl reads it and says what is wrong
+        return None
