@@ -447,6 +447,12 @@ case("cell_at_xfd1048576_ballots", Err("选票", None, None, "超过上限"))(
     cell_set("选票", "XFD1048576", 1))
 
 
+case("far_cell_within_bounds", Err("选票", 90000, "ZZ", "没有列名"))(
+    cell_set("选票", "ZZ90000", 1))
+case("far_cell_within_bounds_settings", Err("设置", 99999, "BX", "没有列名"))(
+    cell_set("设置", "BX99999", "x"))
+
+
 def lying_dimension(text: str) -> str:
     text = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:J11"/>', text)
     return text.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'

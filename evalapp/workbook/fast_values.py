@@ -14,12 +14,15 @@ import re
 FORMULA = re.compile(rb"<f[ >/]")
 WIDE_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+COLUMN = re.compile(rb'<c r="([A-Z]+)')
 MAX_EXACT_INT = 2 ** 53
 
 
-def plain_sheet(xml: bytes, special_styles: set[int], max_rows: int) -> bool:
-    """Whether the sheet's XML has nothing but values calamine reads as openpyxl would."""
-    if b"<sheetData" not in xml or b"<c>" in xml or FORMULA.search(xml):
+def plain_sheet(xml: bytes, special_styles: set[int], max_rows: int, max_area: int) -> bool:
+    """Whether the sheet's XML has nothing but values calamine reads as openpyxl would, in a
+    rectangle calamine can hold (it makes the sheet dense: rows × columns cells)."""
+    if b"<sheetData" not in xml or xml.count(b"<c ") != xml.count(b'<c r="') \
+            or b"<c>" in xml or FORMULA.search(xml):
         return False  # a namespace prefix, cells without a reference, formulas
     if b't="e"' in xml or b't="d"' in xml or b"<mergeCell" in xml or WIDE_COLUMN.search(xml):
         return False
@@ -28,31 +31,37 @@ def plain_sheet(xml: bytes, special_styles: set[int], max_rows: int) -> bool:
     numbers = [int(n) for n in ROW_NUMBER.findall(xml)]
     if len(numbers) != xml.count(b"<row"):
         return False  # a row without its number
-    return all(a < b for a, b in zip(numbers, numbers[1:])) and \
-        (not numbers or numbers[-1] <= max_rows)
+    if not all(a < b for a, b in zip(numbers, numbers[1:])) or \
+            (numbers and numbers[-1] > max_rows):
+        return False
+    rows = numbers[-1] if numbers else 0
+    if rows * 702 <= max_area:  # ZZ is the widest column left
+        return True
+    widest = max(((len(c), c) for c in set(COLUMN.findall(xml))), default=(0, b""))[1]
+    return rows * column_index(widest.decode("ascii")) <= max_area
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
 
 
 def calamine_rows(workbook, title: str) -> list[tuple]:
     """The sheet's rows from row 1, as openpyxl gives them: blank cells None, whole numbers
     int, each row as long as its last non-blank cell, no blank rows at the end."""
     table: list[tuple] = []
-    last = 0
+    last, limit = 0, MAX_EXACT_INT
     for values in workbook.get_sheet_by_name(title).to_python(skip_empty_area=False):
-        row = [_value(v) for v in values]
+        row = [None if v == "" else int(v) if type(v) is float and v.is_integer()
+               and -limit < v < limit else v for v in values]
         while row and row[-1] is None:
             row.pop()
         table.append(tuple(row))
         if row:
             last = len(table)
     return table[:last]
-
-
-def _value(value: object) -> object:
-    if value == "":
-        return None
-    if type(value) is float and value.is_integer() and abs(value) < MAX_EXACT_INT:
-        return int(value)
-    return value
 
 
 def open_calamine(path):

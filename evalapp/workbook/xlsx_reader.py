@@ -9,6 +9,7 @@ refused; a number formatted as a percentage elsewhere becomes the text shown ("1
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ MAX_CELLS = 6_000_000       # cells in the whole workbook, blank formatted ones 
 MAX_UNCOMPRESSED = 512 * 2**20  # bytes of XML once unzipped
 MAX_RATIO = 100             # unzipped / zipped, for entries over 1 MB (a zip bomb is ~1000)
 MAX_ENTRIES = 5_000         # files inside the zip
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+DIMENSION_WINDOW = 64 * 1024  # the declared range comes before the cells
 USE_CALAMINE = True         # plain sheets through python-calamine (tests compare both ways)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -214,12 +217,16 @@ class _BookReader:
             return
         try:
             with ws._get_source() as source:
-                bounds = WorkSheetParser(source, []).parse_dimensions()
+                head = source.read(DIMENSION_WINDOW)
         except Exception:
             raise _fatal("工作表内容已损坏,无法读取", name) from None
-        if bounds is None:
+        found = DIMENSION.search(head.split(b"<sheetData", 1)[0])
+        if found is None:
+            return  # no declared range: the cells are checked one by one as they are read
+        try:
+            _, _, max_col, max_row = range_boundaries(found.group(1).decode("ascii"))
+        except (TypeError, ValueError, UnicodeDecodeError):
             return
-        _, _, max_col, max_row = bounds
         if (max_row or 0) > MAX_ROWS or (max_col or 0) > MAX_COLUMNS:
             corner = f"{get_column_letter(min(max_col or 1, 18278))}{max_row}"
             raise _fatal(f"已用区域到 {corner}({max_row} 行 × {max_col} 列),超过上限"
@@ -239,7 +246,7 @@ class _BookReader:
         special = set(self.styles) | set(self.book._date_formats) \
             | set(self.book._timedelta_formats)
         cells = xml.count(b"<c ")
-        if self.cells + cells > MAX_CELLS or not plain_sheet(xml, special, MAX_ROWS):
+        if self.cells + cells > MAX_CELLS or not plain_sheet(xml, special, MAX_ROWS, MAX_CELLS):
             return None
         del xml
         if self.calamine is None:
