@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-FORMULA = re.compile(rb"<f[ >/]")
-WIDE_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
+# In one pass: a formula, an error or ISO date cell, a merged range, a column beyond ZZ, a
+# cell without its reference.
+NOT_PLAIN = re.compile(rb'<f[ >/]|t="[ed]"|<mergeCell|<c r="[A-Z]{3}|<c>')
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 COLUMN = re.compile(rb'<c r="([A-Z]+)')
 MAX_EXACT_INT = 2 ** 53
@@ -21,11 +22,10 @@ MAX_EXACT_INT = 2 ** 53
 def plain_sheet(xml: bytes, special_styles: set[int], max_rows: int, max_area: int) -> bool:
     """Whether the sheet's XML has nothing but values calamine reads as openpyxl would, in a
     rectangle calamine can hold (it makes the sheet dense: rows × columns cells)."""
-    if b"<sheetData" not in xml or xml.count(b"<c ") != xml.count(b'<c r="') \
-            or b"<c>" in xml or FORMULA.search(xml):
-        return False  # a namespace prefix, cells without a reference, formulas
-    if b't="e"' in xml or b't="d"' in xml or b"<mergeCell" in xml or WIDE_COLUMN.search(xml):
-        return False
+    if b"<sheetData" not in xml or NOT_PLAIN.search(xml):
+        return False  # a namespace prefix (no plain <sheetData), or see NOT_PLAIN
+    if xml.count(b"<c ") != xml.count(b'<c r="'):
+        return False  # a cell whose reference is not its first attribute
     if any(b' s="%d"' % style in xml for style in special_styles if style):
         return False
     numbers = [int(n) for n in ROW_NUMBER.findall(xml)]
@@ -48,12 +48,17 @@ def column_index(letters: str) -> int:
     return index
 
 
-def calamine_rows(workbook, title: str) -> list[tuple]:
+def calamine_rows(workbook, title: str, raw: bool = False) -> list:
     """The sheet's rows from row 1, as openpyxl gives them: blank cells None, whole numbers
-    int, each row as long as its last non-blank cell, no blank rows at the end."""
+    int, each row as long as its last non-blank cell, no blank rows at the end. ``raw``:
+    calamine's own lists (blank "", numbers float), for the bulk of the 选票 sheet, whose
+    reader cleans every cell anyway."""
+    values_by_row = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    if raw:
+        return values_by_row
     table: list[tuple] = []
     last, limit = 0, MAX_EXACT_INT
-    for values in workbook.get_sheet_by_name(title).to_python(skip_empty_area=False):
+    for values in values_by_row:
         row = [None if v == "" else int(v) if type(v) is float and v.is_integer()
                and -limit < v < limit else v for v in values]
         while row and row[-1] is None:

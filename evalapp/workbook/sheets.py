@@ -32,7 +32,8 @@ class ImportIssue:
             place += f" 第{self.row}行"
         if self.column is not None:
             place += f" {self.column}列"
-        shown = "" if self.value is None or self.value == "" else f"(值:{self.value})"
+        value = text_of(self.value) if isinstance(self.value, float) else self.value
+        shown = "" if value is None or value == "" else f"(值:{value})"
         return f"{place}{shown}:{self.message}"
 
 

@@ -10,8 +10,10 @@ refused; a number formatted as a percentage elsewhere becomes the text shown ("1
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +60,8 @@ def read_book(path: str | Path, only: str | None = None) -> BookRead:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's English warnings never reach the user
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            with _LOADING, _unsized_sheets():
+                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception:  # any failure of a file already checked to be a zip: say so in Chinese
             raise _fatal("无法读取:文件已损坏,或不是 Excel 保存的 .xlsx 工作簿"
                          "(请在 Excel 中打开并另存为 .xlsx 后再导入)") from None
@@ -69,6 +72,22 @@ def read_book(path: str | Path, only: str | None = None) -> BookRead:
             book.close()
             if reader.calamine:
                 reader.calamine.close()
+
+
+_LOADING = threading.Lock()
+
+
+@contextmanager
+def _unsized_sheets():
+    """openpyxl's read-only sheets parse their whole XML when it declares no range, just to
+    size themselves; the import checks the range itself (check_dimension) and never asks."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
 
 
 def _fatal(message: str, sheet: str = FILE) -> WorkbookError:
@@ -234,10 +253,10 @@ class _BookReader:
                          "(选中后“删除”,不是清除内容)后保存再导入", name)
 
     def read_sheet(self, name: str, ws) -> list[tuple]:
-        fast = self.read_plain(ws) if USE_CALAMINE else None
+        fast = self.read_plain(ws, raw=name == L.BALLOTS) if USE_CALAMINE else None
         return fast if fast is not None else self.read_cells(name, ws)
 
-    def read_plain(self, ws) -> list[tuple] | None:
+    def read_plain(self, ws, raw: bool) -> list | None:
         """A sheet with nothing but values, read by calamine; None for any other sheet."""
         try:
             xml = self.book._archive.read(ws._worksheet_path)
@@ -254,7 +273,7 @@ class _BookReader:
         if self.calamine is False:
             return None
         try:
-            rows = calamine_rows(self.calamine, ws.title)
+            rows = calamine_rows(self.calamine, ws.title, raw)
         except Exception:
             return None
         self.cells += cells
