@@ -51,8 +51,9 @@ class BallotReader:
                                       row=1)
         return columns
 
-    def mark(self, raw: object) -> str | None:
-        key = (type(raw), raw)
+    def mark(self, raw: object) -> str | DomainError | None:
+        """The canonical mark of a cell value, or the DomainError saying why it is none."""
+        key = (raw.__class__, raw)
         hit = self.cache.get(key, self)
         if hit is self:
             try:
@@ -60,8 +61,6 @@ class BallotReader:
             except DomainError as exc:
                 hit = exc
             self.cache[key] = hit
-        if isinstance(hit, DomainError):
-            raise hit
         return hit
 
     def cell(self, raw: tuple, column: str) -> object:
@@ -105,16 +104,18 @@ class BallotReader:
                 error("评委类别", "评委类别不能为空")
             own = self.name(raw, "所属部门", self.departments, error)
             void = text_of(self.cell(raw, "作废原因")) or None
-            marks = {}
-            for name, position in self.columns:
-                value = raw[position] if position < len(raw) else None
-                try:
+            marks, width, get = {}, len(raw), self.cache.get
+            for name, position in self.columns:  # the hot loop: 2.4 M cells at city scale
+                value = raw[position] if position < width else None
+                text = get((value.__class__, value), self)
+                if text is self:
                     text = self.mark(value)
-                except DomainError as exc:
-                    error_at(self.parser, number, position, name, str(exc), value)
+                if text is None:
                     continue
-                if text is not None:
+                if text.__class__ is str:
                     marks[name] = text
+                else:
+                    error_at(self.parser, number, position, name, str(text), value)
             result.append(Ballot(serial, group or "", marks, own, void))
         return result
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
-# In one pass: a formula, an error or ISO date cell, a merged range, a column beyond ZZ, a
-# cell without its reference.
-NOT_PLAIN = re.compile(rb'<f[ >/]|t="[ed]"|<mergeCell|<c r="[A-Z]{3}|<c>')
+# Each pattern starts with a literal, which the regular expression engine finds fast (one
+# alternation of them all is several times slower).
+FORMULA = re.compile(rb"<f[ >/]")
+WIDE_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
+NOT_PLAIN = (b't="e"', b't="d"', b"<mergeCell", b"<c>")  # error, ISO date, merge, no reference
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 COLUMN = re.compile(rb'<c r="([A-Z]+)')
 MAX_EXACT_INT = 2 ** 53
@@ -22,8 +24,10 @@ MAX_EXACT_INT = 2 ** 53
 def plain_sheet(xml: bytes, special_styles: set[int], max_rows: int, max_area: int) -> bool:
     """Whether the sheet's XML has nothing but values calamine reads as openpyxl would, in a
     rectangle calamine can hold (it makes the sheet dense: rows × columns cells)."""
-    if b"<sheetData" not in xml or NOT_PLAIN.search(xml):
+    if b"<sheetData" not in xml or any(token in xml for token in NOT_PLAIN):
         return False  # a namespace prefix (no plain <sheetData), or see NOT_PLAIN
+    if FORMULA.search(xml) or WIDE_COLUMN.search(xml):
+        return False
     if xml.count(b"<c ") != xml.count(b'<c r="'):
         return False  # a cell whose reference is not its first attribute
     if any(b' s="%d"' % style in xml for style in special_styles if style):
