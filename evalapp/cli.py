@@ -149,9 +149,13 @@ def _evaluation(db, args) -> int:
 def cmd_import(args) -> int:
     from evalapp.services.context import SYSTEM
     from evalapp.services.evaluations import import_evaluation
-    from evalapp.workbook.importer import read_workbook
-    data = read_workbook(args.workbook)
-    print(import_evaluation(_db(args), SYSTEM, data))
+    from evalapp.workbook.importer import read_workbook_report
+    report = read_workbook_report(args.workbook)
+    print(import_evaluation(_db(args), SYSTEM, report.data))
+    if report.warnings:  # accepted, but worth a look: one line each, on standard error
+        print(f"已导入。有 {len(report.warnings)} 处请核对:", file=sys.stderr)
+        for warning in report.warnings:
+            print(f"提示:{warning}", file=sys.stderr)
     return 0
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from evalapp.textnorm import plain_decimal
+
 SCORE_MODE = "score"  # 百分制
 GRADE_MODE = "grade"  # 等次制
 MODE_LABELS = {SCORE_MODE: "百分制", GRADE_MODE: "等次制"}
@@ -208,6 +210,9 @@ def grades_text(grades: tuple[Grade, ...]) -> str:
                     for g in grades)
 
 
+MAX_QUOTA = 100_000  # more than any list of departments; bounds what the database stores
+
+
 def parse_quota(text: object) -> Quota:
     """Parse a quota cell: ``3``, ``10%`` or blank (0)."""
     if text is None:
@@ -217,13 +222,13 @@ def parse_quota(text: object) -> Quota:
         return Quota()
     try:
         if raw.endswith("%"):
-            percent = Decimal(raw[:-1].strip())
-            if not percent.is_finite() or percent < 0 or percent > 100:
+            percent = plain_decimal(raw[:-1])
+            if percent < 0 or percent > 100:
                 raise ValueError
             return Quota(percent=percent)
-        value = Decimal(raw)
-        if not value.is_finite() or value < 0 or value != value.to_integral_value():
+        value = plain_decimal(raw)
+        if value < 0 or value != value.to_integral_value() or value > MAX_QUOTA:
             raise ValueError
         return Quota(count=int(value))
     except (ArithmeticError, ValueError):
-        raise DomainError(f"名额“{raw}”不对:应为非负整数或百分比(如“10%”)") from None
+        raise DomainError(f"名额“{raw}”不对:应为 0–{MAX_QUOTA} 的整数或百分比(如“10%”)") from None

@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import math
+from decimal import Decimal
 
 from evalapp.domain import GRADE_MODE, DomainError, Settings, format_decimal
+from evalapp.textnorm import plain_decimal
 
 
 def to_decimal(value: object) -> Decimal:
     """Exact number from a cell or a typed text; raises ValueError when it is not a number.
 
     Floats (as openpyxl reads numeric cells) go through their shortest repr, which is the
-    number the person typed.
+    number the person typed; text must be in plain decimal notation (textnorm.plain_decimal).
     """
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        text = repr(value)
-    elif isinstance(value, Decimal):
-        text = str(value)
-    else:
-        text = str(value).strip()
-    try:
-        result = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not result.is_finite():
+        if not math.isfinite(value):
+            raise ValueError(value)
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(value)
+        return value
+    if not isinstance(value, str):
         raise ValueError(value)
-    return result
+    # Text: plain decimal notation only ("9_2", "9.2e1", "inf" are not numbers a person reads)
+    return plain_decimal(value)
 
 
 def decimals_of(value: Decimal) -> int:

@@ -18,8 +18,9 @@ from evalapp.domain import DomainError
 from evalapp.services.evaluations import import_evaluation
 from evalapp.workbook import layout as L
 from evalapp.workbook.exporter import template_data, write_workbook
-from evalapp.workbook.importer import KNOWN_SHEETS, _rows_as_shown, parse_sheets
+from evalapp.workbook.importer import KNOWN_SHEETS, parse_sheets
 from evalapp.workbook.sheets import WorkbookError
+from evalapp.workbook.xlsx_reader import read_book
 
 ODD_TEXT = st.sampled_from([
     "=SUM(A1)", "=1/0", "#DIV/0!", "", " ", "\u200b", "\ufeff部门", "ｆｕｌｌ", "１００", "9\u00a00",
@@ -34,15 +35,10 @@ CELL = st.one_of(
 
 def _sheets(data) -> dict[str, list[tuple]]:
     """The sheets of an exported workbook, read back the way read_workbook reads them."""
-    import openpyxl
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "base.xlsx"
         write_workbook(data, path)
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        sheets = {ws.title: (list(ws.iter_rows(values_only=True)) if ws.title == L.BALLOTS
-                             else _rows_as_shown(ws)) for ws in book.worksheets}
-        book.close()
-    return sheets
+        return read_book(path).sheets
 
 
 BASE = _sheets(small_data(ballots=3))

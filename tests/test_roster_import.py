@@ -43,7 +43,7 @@ def test_import_adds_and_updates_by_name(db, evaluation, tmp_path):
         (1, "区财政局", "财政", "政府工作部门", "王五", "局长"),
         (2, "区委组织部", "组织部", "党群部门", "李四", "部长"),
     ])
-    assert import_departments(db, SYSTEM, evaluation, path) == 2
+    assert import_departments(db, SYSTEM, evaluation, path).count == 2
     data = get_data(db, evaluation)
     by_name = {d.name: d for d in data.departments}
     assert by_name["区财政局"] == Department(1, "区财政局", "财政", "政府工作部门", "王五", "局长")
@@ -82,7 +82,7 @@ def test_missing_sheet_column_or_file(db, evaluation, tmp_path):
         import_departments(db, SYSTEM, evaluation,
                            make_book(tmp_path / "b.xlsx", [(1, "x")], header=("述职顺序", "名称")))
     (tmp_path / "c.xlsx").write_text("not a workbook")
-    with pytest.raises(WorkbookError, match="无法打开工作簿"):
+    with pytest.raises(WorkbookError, match="工作簿文件:文件不是 Excel 工作簿"):
         import_departments(db, SYSTEM, evaluation, tmp_path / "c.xlsx")
 
 
@@ -106,3 +106,35 @@ def test_apply_refuses_removing_a_department_with_adjustments(db, evaluation):
     with pytest.raises(DomainError, match="区财政局"):
         apply_departments(db, SYSTEM, evaluation, [], remove={"区财政局"})
     assert len(get_data(db, evaluation).departments) == 2
+
+
+def test_import_reads_cells_as_excel_shows_them(db, evaluation, tmp_path):
+    """The 部门 sheet goes through the same strict reader as a whole workbook: a formula
+    without a saved result, a merged cell, names that collide after normalisation."""
+    book = make_book(tmp_path / "f.xlsx", [(1, "=\"区委\"", "x", "党群部门", "x", "x")])
+    with pytest.raises(WorkbookError, match="第2行 B.*没有保存") as err:
+        import_departments(db, SYSTEM, evaluation, book)
+    assert "不能为空" not in str(err.value)  # one message per cell
+    path = make_book(tmp_path / "m.xlsx", [(1, "区审计局", "审计", "政府工作部门", "x", "x"),
+                                           (2, "区统计局", "统计", "政府工作部门", "x", "x")])
+    wb = openpyxl.load_workbook(path)
+    wb["部门"].merge_cells("D2:D3")
+    wb.save(path)
+    with pytest.raises(WorkbookError, match="合并单元格 D2:D3"):
+        import_departments(db, SYSTEM, evaluation, path)
+    path = make_book(tmp_path / "n.xlsx", [(1, "区ＡＢ局", "x", "党群部门", "x", "x"),
+                                           (2, "区ab局\u200b", "x", "党群部门", "x", "x")])
+    with pytest.raises(WorkbookError, match="第3行.*部门名称重复"):
+        import_departments(db, SYSTEM, evaluation, path)
+    assert names(db, evaluation) == [(1, "区委办公室"), (2, "区财政局")]  # nothing written
+
+
+def test_import_category_resolved_and_warned(db, evaluation, tmp_path):
+    """A 类别 written with a zero-width space is the category itself; a sheet whose name has a
+    trailing space is read with a warning."""
+    path = make_book(tmp_path / "w.xlsx", [(3, "区统计局", "统计", "政府工作部门\u200b", "x", "x")],
+                     title="部门 ")
+    imported = import_departments(db, SYSTEM, evaluation, path)
+    assert imported.count == 1 and len(imported.warnings) == 1
+    assert "按“部门”读取" in imported.warnings[0]
+    assert get_data(db, evaluation).departments[-1].category == "政府工作部门"

@@ -17,7 +17,6 @@ from evalapp import APP_NAME
 from evalapp.domain import STATUS_FINAL, DomainError
 from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data, get_settings, list_evaluations
-from evalapp.services.evaluations import import_evaluation
 from ui import preferences, wheel_guard
 from ui.batch_actions import export_station_batch, import_station_batches
 from ui.context import AppContext, ChangeWatcher
@@ -25,7 +24,7 @@ from ui.icons import app_icon, icon
 from ui.pages.base import Page
 from ui.pages.entry_page import EntryPage
 from ui.style import STYLES, apply_style, current_style
-from ui.tasks import run_in_background, run_with_progress
+from ui.tasks import run_in_background
 
 
 def _start_action(name: str):
@@ -365,11 +364,8 @@ class MainWindow(QMainWindow):
             self.import_path(path)
 
     def import_path(self, path: str) -> None:
-        from evalapp.workbook.importer import read_workbook  # openpyxl: not at start
-        db, actor = self.ctx.db, self.ctx.actor
-        imported = self.begin(lambda _ctx, parent: run_with_progress(
-            lambda: import_evaluation(db, actor, read_workbook(path)), parent,
-            "正在导入工作簿……"))
+        from ui.workbook_import import import_workbook_file
+        imported = self.begin(lambda ctx, parent: import_workbook_file(ctx, parent, path))
         if imported is not None:
             self.add_recent("导入", path)
 

@@ -14,7 +14,9 @@ from evalapp.services.context import MANAGE, Actor, audit, get_evaluation, requi
 from evalapp.services.store import load_data
 from evalapp.services.validation import evaluation_problems
 from evalapp.workbook import layout as L
-from evalapp.workbook.sheets import ImportIssue, Sheet, WorkbookError
+from evalapp.workbook.sheets import ImportIssue, Names, Sheet, WorkbookError, merge_issues
+
+MAX_ORDER = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -26,55 +28,71 @@ class DepartmentChanges:
     removed: int = 0
 
 
-def import_departments(db: Database, actor: Actor, evaluation_id: int, path: str | Path) -> int:
+@dataclass(frozen=True)
+class DepartmentImport:
+    """What importing a department list did: rows imported, and lines worth a look."""
+
+    count: int
+    warnings: tuple[str, ...] = ()
+
+
+def import_departments(db: Database, actor: Actor, evaluation_id: int,
+                       path: str | Path) -> DepartmentImport:
     """Add the departments of the workbook's 部门 sheet and update those already present (by
-    name); returns how many rows were imported. Raises WorkbookError listing every problem
-    with its sheet, row and column, and then writes nothing."""
+    name). Raises WorkbookError listing every problem with its sheet, row and column, and
+    then writes nothing."""
     require(actor, MANAGE)
-    rows = _sheet_rows(path)
+    book = _sheet(path)
     with db.session() as s:
         categories = [c.name for c in get_evaluation(s, evaluation_id).categories]
-    departments = read_departments(rows, categories)
+    departments = read_departments(book.sheets[L.DEPARTMENTS], categories, book.issues)
     apply_departments(db, actor, evaluation_id, departments, action="从工作簿导入部门",
                       target=Path(path).name)
-    return len(departments)
+    return DepartmentImport(len(departments), tuple(str(w) for w in book.warnings))
 
 
-def _sheet_rows(path: str | Path) -> list[tuple]:
-    """The rows of the 部门 sheet (header first)."""
-    from evalapp.workbook.importer import read_sheets  # openpyxl only when importing
-    rows = read_sheets(path, only=L.DEPARTMENTS).get(L.DEPARTMENTS)
-    if rows is None:
+def _sheet(path: str | Path):
+    """The 部门 sheet as read from the workbook (header first), with reading problems."""
+    from evalapp.workbook.xlsx_reader import read_book  # openpyxl only when importing
+    book = read_book(path, only=L.DEPARTMENTS)
+    if L.DEPARTMENTS not in book.sheets:
         raise WorkbookError([ImportIssue(L.DEPARTMENTS, None, None, None,
                                          "缺少此工作表(部门名单应在名为“部门”的工作表中)")])
-    return rows
+    return book
 
 
-def read_departments(rows: list[tuple], categories: list[str]) -> list[Department]:
-    """Parse the 部门 sheet against the evaluation's categories; raise WorkbookError."""
+def read_departments(rows: list[tuple], categories: list[str],
+                     read_issues: list[ImportIssue] = ()) -> list[Department]:
+    """Parse the 部门 sheet against the evaluation's categories; raise WorkbookError (with
+    ``read_issues``, the problems found while reading the cells, first)."""
     issues: list[ImportIssue] = []
     sheet = Sheet(L.DEPARTMENTS, rows, issues, L.DEPARTMENT_COLUMNS[1:2],
                   L.DEPARTMENT_COLUMNS[:1] + L.DEPARTMENT_COLUMNS[2:])
-    known = set(categories)
-    result, names, orders = [], set(), set()
+    known = Names()
+    for category in categories:
+        known.define(category)
+    result, names, orders = [], Names(), set()
     for position, row in enumerate(sheet.rows(), start=1):
-        name = row.text("部门名称", required=True)
-        if name and name in names:
-            row.error("部门名称", "部门名称重复")
-        names.add(name)
-        order = row.integer("述职顺序", position, low=1)
+        name = row.name("部门名称", required=True)
+        earlier = names.define(name) if name else None
+        if earlier is not None:
+            row.error("部门名称", "部门名称重复" + ("" if earlier == name else
+                                                 f"(与“{earlier}”只差全角半角、大小写或不可见字符)"))
+        order = row.integer("述职顺序", position, low=1, high=MAX_ORDER)
         if order is not None and order in orders:
             row.error("述职顺序", "述职顺序重复")
         orders.add(order)
-        category = row.text("类别") or None
-        if known and category is None:
+        category = row.name("类别") or None
+        if len(known) and category is None:
             row.error("类别", "本次考评已定义部门类别,每个部门都要填写类别")
         elif category is not None and category not in known:
-            row.error("类别", "类别不存在(应为" + ("、".join(categories) if known else
+            row.error("类别", "类别不存在(应为" + ("、".join(categories) if len(known) else
                                                   "空:本次考评没有定义部门类别") + ")")
         if name and order is not None:
-            result.append(Department(order, name, row.text("简称"), category,
+            result.append(Department(order, name, row.text("简称"),
+                                     known.resolve(category) if category else None,
                                      row.text("述职人"), row.text("职务")))
+    issues = merge_issues(list(read_issues), issues)
     if sheet.ok and not result and not issues:
         issues.append(ImportIssue(L.DEPARTMENTS, None, None, None, "没有部门(至少要有一行)"))
     if issues:

@@ -9,15 +9,18 @@ from evalapp.domain import (
 )
 from evalapp.marks import to_decimal
 from evalapp.workbook import layout as L
-from evalapp.workbook.sheets import ImportIssue, Row, Sheet
+from evalapp.textnorm import identifier, identifier_key
+from evalapp.workbook.sheets import ImportIssue, Row, Sheet, text_of
 
 
 def read_settings(sheet: Sheet, has_categories: bool) -> Settings:
     rows: dict[str, Row] = {}
+    items = {identifier_key(i): i for i in L.SETTING_ITEMS}
     for row in sheet.rows():
-        item = row.text("项目", required=True)
+        item = row.name("项目", required=True)
         if not item:
             continue
+        item = items.get(identifier_key(item), item)
         if item not in L.SETTING_ITEMS:
             row.error("项目", "未知的设置项目(可用:" + "、".join(L.SETTING_ITEMS) + ")")
         elif item in rows:
@@ -74,13 +77,13 @@ class _SettingsReader:
                 ImportIssue(self.sheet.name, None, None, None, f"“{item}”{message}"))
 
     def read(self) -> Settings:
-        name = str(self.value(L.S_NAME) or "").strip()
+        name = text_of(self.value(L.S_NAME))
         if not name and self.sheet.ok:
             self.error(L.S_NAME, "不能为空(缺少考评名称)")
         s = Settings(name=name)
         s.year = self.rows[L.S_YEAR].integer("值", None, 1900, 2999) if L.S_YEAR in self.rows \
             else None
-        mode = str(self.value(L.S_MODE) or "百分制").strip()
+        mode = identifier(text_of(self.value(L.S_MODE))) or "百分制"
         if mode not in L.MODE_BY_LABEL:
             self.error(L.S_MODE, "应为“百分制”或“等次制”")
         s.mode = L.MODE_BY_LABEL.get(mode, SCORE_MODE)

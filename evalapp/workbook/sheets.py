@@ -10,7 +10,12 @@ from openpyxl.utils import get_column_letter
 
 from evalapp.domain import DomainError
 from evalapp.marks import to_decimal
+from evalapp.textnorm import clean_text, identifier, identifier_key
 from evalapp.workbook.layout import NO, YES
+
+MAX_MAGNITUDE = Decimal(10) ** 9  # any number in the workbook is smaller than this
+MAX_DIGITS = 28  # and this many significant digits at most (no Decimal context rounds it)
+MAX_INTEGER = 1_000_000  # default upper bound of a count (发出票数, 述职顺序, ...)
 
 
 @dataclass(frozen=True)
@@ -22,12 +27,13 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        place = f"工作表“{self.sheet}”"
+        place = f"工作表“{self.sheet}”" if self.sheet else "工作簿文件"
         if self.row is not None:
             place += f" 第{self.row}行"
         if self.column is not None:
             place += f" {self.column}列"
-        shown = "" if self.value is None or self.value == "" else f"(值:{self.value})"
+        value = text_of(self.value) if isinstance(self.value, float) else self.value
+        shown = "" if value is None or value == "" else f"(值:{value})"
         return f"{place}{shown}:{self.message}"
 
 
@@ -39,21 +45,68 @@ class WorkbookError(DomainError):
         super().__init__("\n".join(str(i) for i in issues))
 
 
+def significant_digits(value: Decimal) -> int:
+    """Digits of an exact number without its leading and trailing zeros."""
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
+    return len(digits)
+
+
 def clean(value: object) -> object:
-    """Strip text; empty text becomes None."""
+    """Strip text of surrounding spaces and invisible characters; empty text becomes None."""
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value)
         return value or None
     return value
 
 
 def text_of(value: object) -> str:
-    """Cell as text: integral floats lose their '.0' (票号 1 → "1")."""
+    """Cell as text: integral floats lose their '.0' (票号 1 → "1"); invisible and control
+    characters are removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(str(value))
+
+
+def merge_issues(read_issues: list[ImportIssue], issues: list[ImportIssue]) -> list[ImportIssue]:
+    """Problems found while reading cells first; of the others, only those about other cells
+    (a formula without a saved result is not also "不能为空")."""
+    def place(issue: ImportIssue) -> tuple:
+        letters = "".join(ch for ch in (issue.column or "") if "A" <= ch <= "Z")
+        return issue.sheet, issue.row, letters
+    places = {place(i) for i in read_issues if i.row is not None}
+    return read_issues + [i for i in issues if place(i) not in places]
+
+
+class Names:
+    """Names defined in one sheet (部门名称, 评委类别, ...), looked up as Excel shows them:
+    two spellings with one identifier_key (full-width/half-width, case, invisible
+    characters) are one name."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, str] = {}
+
+    def define(self, name: str) -> str | None:
+        """Register ``name``; return the spelling it collides with, if any."""
+        key = identifier_key(name)
+        if key in self.by_key:
+            return self.by_key[key]
+        self.by_key[key] = name
+        return None
+
+    def resolve(self, name: str) -> str | None:
+        """The defined spelling of ``name``, or None."""
+        return self.by_key.get(identifier_key(name)) if name else None
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.resolve(name) is not None
+
+    def __iter__(self):
+        return iter(self.by_key.values())
+
+    def __len__(self) -> int:
+        return len(self.by_key)
 
 
 @dataclass
@@ -85,6 +138,10 @@ class Row:
             self.error(column, "不能为空")
         return value
 
+    def name(self, column: str, required: bool = False) -> str:
+        """An identifier cell (a name other cells refer to): text without line breaks."""
+        return identifier(self.text(column, required))
+
     def number(self, column: str, default: Decimal | None = None,
                low: Decimal | None = None, high: Decimal | None = None) -> Decimal | None:
         value = self.cells.get(column)
@@ -93,7 +150,11 @@ class Row:
         try:
             result = to_decimal(value)
         except ValueError:
-            self.error(column, "应为数字")
+            self.error(column, "应为数字(只写数字和小数点,如“92.5”)")
+            return None
+        if abs(result) >= MAX_MAGNITUDE or significant_digits(result) > MAX_DIGITS:
+            self.error(column, f"数字过大或位数过多(绝对值应小于 {MAX_MAGNITUDE:,},"
+                               f"有效数字不超过 {MAX_DIGITS} 位)")
             return None
         if (low is not None and result < low) or (high is not None and result > high):
             self.error(column, f"应在 {low if low is not None else ''}–"
@@ -102,7 +163,7 @@ class Row:
         return result
 
     def integer(self, column: str, default: int | None = None, low: int | None = None,
-                high: int | None = None) -> int | None:
+                high: int | None = MAX_INTEGER) -> int | None:
         value = self.number(column)
         if value is None:
             return default if self.cells.get(column) is None else None
@@ -139,23 +200,33 @@ class Sheet:
         self._rows = rows
         header = rows[0] if rows else ()
         self._read_header(header, required, optional, open_columns)
+        if self.ok:
+            self._check_headless_data(header)
 
     def _read_header(self, header, required, optional, open_columns) -> None:
         if not any(clean(h) is not None for h in header):
             self._issue(1, None, None, "缺少表头行")
             self.ok = False
             return
+        fixed = {identifier_key(n): n for n in (*required, *optional)}
+        seen: dict[str, str] = {}
+        last = max(i for i, h in enumerate(header) if clean(h) is not None)
         for position, raw in enumerate(header):
-            name = text_of(clean(raw))
-            if not name:
-                continue
             letter = get_column_letter(position + 1)
-            if name in self.index:
-                self._issue(1, letter, name, "列名重复")
+            name = identifier(text_of(clean(raw)))
+            if not name:
+                if position < last:
+                    self._issue(1, letter, None, "列名为空:每一列都要有列名(不用的列请整列删除)")
+                continue
+            key = identifier_key(name)
+            if key in seen:
+                self._issue(1, letter, name, f"列名重复(与{seen[key]}列相同)")
                 self.ok = False
                 continue
+            seen[key] = letter
+            name = fixed.get(key, name)
             self.index[name] = position
-            if name not in required and name not in optional:
+            if key not in fixed:
                 if open_columns:
                     self.extra.append(name)
                 else:
@@ -164,6 +235,23 @@ class Sheet:
             if name not in self.index:
                 self._issue(1, None, None, f"缺少“{name}”列")
                 self.ok = False
+
+    def _check_headless_data(self, header) -> None:
+        """Data in a column without a header would be silently ignored: refuse it."""
+        width = len(header)
+        named = set(self.index.values())
+        blank = [p for p in range(width) if p not in named]
+        reported: set[int] = set()
+        for number, raw in enumerate(self._rows[1:], start=2):
+            if len(raw) <= width and not blank:
+                continue
+            for position in [*blank, *range(width, len(raw))]:
+                if (position < len(raw) and position not in reported
+                        and clean(raw[position]) is not None):
+                    reported.add(position)
+                    self._issue(number, get_column_letter(position + 1), raw[position],
+                                "此列第1行没有列名,但这里有数据(会被忽略):"
+                                "请填写列名,或删除这些数据")
 
     def _issue(self, row, column, value, message) -> None:
         self.issues.append(ImportIssue(self.name, row, column, value, message))

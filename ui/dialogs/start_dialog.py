@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
 from evalapp.domain import GRADE_MODE, SCORE_MODE, DomainError
 from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import (
-    copy_evaluation, create_evaluation, import_evaluation, list_evaluations,
+    copy_evaluation, create_evaluation, list_evaluations,
 )
-from evalapp.workbook.importer import read_workbook
 from ui.context import AppContext
 from ui.tasks import run_with_progress
+from ui.workbook_import import import_workbook_file
 
 
 class NewEvaluationDialog(QDialog):
@@ -72,9 +72,7 @@ def import_workbook(ctx: AppContext, parent) -> int | None:
     path, _ = QFileDialog.getOpenFileName(parent, "导入考评工作簿", "", "Excel 工作簿 (*.xlsx)")
     if not path:
         return None
-    db, actor = ctx.db, ctx.actor
-    return run_with_progress(lambda: import_evaluation(db, actor, read_workbook(path)), parent,
-                             "正在导入工作簿……")
+    return import_workbook_file(ctx, parent, path)
 
 
 def open_demo(ctx: AppContext, parent) -> int | None:

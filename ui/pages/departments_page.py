@@ -31,6 +31,7 @@ from ui.pages.page_tools import (
     UndoList, action_buttons, enlarge_font, heading_label, make_action, row_table
 )
 from ui.tasks import run_in_background
+from ui.workbook_import import import_warning_text
 
 ROW_HEIGHT = 36
 
@@ -296,16 +297,17 @@ class DepartmentsPage(Page):
             return
         ctx, evaluation_id, before = self.ctx, self.ctx.evaluation_id, self.model.rows()
 
-        def work() -> int:
+        def work() -> roster_import.DepartmentImport:
             return roster_import.import_departments(ctx.db, ctx.actor, evaluation_id, path)
 
-        def done(count: int) -> None:
+        def done(imported: roster_import.DepartmentImport) -> None:
             self._show_problems([])
-            label = f"从工作簿导入 {count} 个部门"
+            label = f"从工作簿导入 {imported.count} 个部门"
             self._remember(label, before, {})
             self._changed(label)
-            QMessageBox.information(self, "导入完成", f"已从工作簿导入 {count} 个部门"
-                                    "(新增的已加入,同名的已更新)。如有误,可按 Ctrl+Z 撤销。")
+            QMessageBox.information(self, "导入完成", f"已从工作簿导入 {imported.count} 个部门"
+                                    "(新增的已加入,同名的已更新)。如有误,可按 Ctrl+Z 撤销。"
+                                    + import_warning_text(imported.warnings))
 
         run_in_background(work, done, self._import_failed, self, "正在导入部门……")
 
