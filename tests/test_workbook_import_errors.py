@@ -703,3 +703,23 @@ def test_grade_mode_with_high_line_value_is_an_error(tmp_path):
     setting(book, "高分线", 90)
     issues = issues_of(book, tmp_path)
     one_issue(issues, "设置", 9, "B", "值", 90, text="高分线")
+
+
+def test_unprintable_name_is_a_warning_naming_the_cell(tmp_path):
+    """A presenter's name with a character no bundled font has is imported, with a warning
+    that names the sheet, row and column (it would print as a blank on the notice)."""
+    from openpyxl import load_workbook
+
+    from evalapp.workbook.importer import read_workbook_report
+    from test_workbook_percent import EXAMPLE
+    book = load_workbook(EXAMPLE)
+    ws = book["部门"]
+    header = [c.value for c in ws[1]]
+    column = header.index("述职人") + 1
+    ws.cell(row=2, column=column).value = "王\U000F0041明"  # a private-use character
+    path = tmp_path / "生僻字.xlsx"
+    book.save(path)
+    result = read_workbook_report(path)
+    lines = [w for w in result.warnings if "没有字形" in w.message]
+    assert len(lines) == 1 and lines[0].sheet == "部门" and lines[0].row == 2
+    assert "述职人" in lines[0].column

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -224,6 +225,11 @@ def has_glyph(char: str) -> bool:
     if char in NO_GLYPH_NEEDED or is_selector(char):
         return True
     code = ord(char)
+    if 0x20 <= code < 0x7F or (0x4E00 <= code <= 0x9FFF and unicodedata.name(char, None)):
+        # Printable ASCII and every assigned URO ideograph are in the bundled fonts
+        # (tests/test_reports_fonts.py checks the whole block): no font file to open for the
+        # names of an ordinary roster (the importer calls this for every name).
+        return True
     names = {n for s in font_stacks().values() for n in s.names}
     return any(code in _cmap(name) for name in names)
 

@@ -15,6 +15,7 @@ from evalapp.domain import (
     parse_quota,
 )
 from evalapp.textnorm import identifier_key
+from evalapp.reports.fonts import missing_glyphs_message
 from evalapp.workbook import layout as L
 from evalapp.workbook.ballot_sheet import BallotReader
 from evalapp.workbook.settings_sheet import read_settings
@@ -218,9 +219,18 @@ class _Parser:
             if name and order is not None:
                 result.append(Department(order, name, row.text("简称"), category,
                                          row.text("述职人"), row.text("职务")))
+                self._unprintable(row, ("部门名称", "简称", "述职人", "职务"))
         if sheet.ok and not result:
             self.issue(L.DEPARTMENTS, "至少要有一个部门")
         return result
+
+    def _unprintable(self, row, columns) -> None:
+        """Warn (not refuse) of characters no bundled font can print: a name that would come
+        out blank on the notice must be seen before the meeting."""
+        for column in columns:
+            message = missing_glyphs_message(column, row.text(column))
+            if message:
+                self.warn(row.sheet.name, message, row.line, row.place(column))
 
     def evaluators(self, groups: list[Group]) -> list:
         sheet = self.sheet(L.EVALUATORS, L.EVALUATOR_COLUMNS[:2], L.EVALUATOR_COLUMNS[2:])
