@@ -180,6 +180,13 @@ def _snapshot(info: BallotInfo) -> dict:
             "作废原因": info.void_reason, "评分": info.marks}
 
 
+def _for_change(session: Session, evaluation_id: int,
+                ballot_id: int) -> tuple[m.Evaluation, _Names, m.Ballot]:
+    """The evaluation (refused once finalised), its names and one of its ballots."""
+    evaluation = get_evaluation(session, evaluation_id, for_change=True)
+    return evaluation, _Names(evaluation), _load(session, evaluation_id, ballot_id)
+
+
 def _load(session: Session, evaluation_id: int, ballot_id: int) -> m.Ballot:
     ballot = session.get(m.Ballot, ballot_id)
     if ballot is None or ballot.evaluation_id != evaluation_id:
@@ -200,9 +207,7 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
     require(actor, ENTER)
     reason = _reason(reason, "修改选票")
     with unit_of_work(db) as s:
-        evaluation = get_evaluation(s, evaluation_id, for_change=True)
-        names = _Names(evaluation)
-        ballot = _load(s, evaluation_id, ballot_id)
+        evaluation, names, ballot = _for_change(s, evaluation_id, ballot_id)
         if ballot.status != CONFIRMED:  # double entry: its two entries decide, not an edit
             raise DomainError(f"票号“{ballot.serial}”尚未核对一致(双人录入),不能直接修改;"
                               "请在“双人录入核对”页处理")
@@ -227,9 +232,7 @@ def void_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
     """Void a ballot with a reason (RULES §3.4), or restore it with ``reason=None``."""
     require(actor, ENTER)
     with unit_of_work(db) as s:
-        evaluation = get_evaluation(s, evaluation_id, for_change=True)
-        names = _Names(evaluation)
-        ballot = _load(s, evaluation_id, ballot_id)
+        evaluation, names, ballot = _for_change(s, evaluation_id, ballot_id)
         old = ballot.void_reason
         ballot.void_reason = None if reason is None else _reason(reason, "作废选票")
         ballot.updated_at = now()
@@ -249,9 +252,7 @@ def withdraw_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: i
     require(actor, MANAGE)
     reason = _reason(reason, "撤回选票")
     with unit_of_work(db) as s:
-        evaluation = get_evaluation(s, evaluation_id, for_change=True)
-        names = _Names(evaluation)
-        ballot = _load(s, evaluation_id, ballot_id)
+        evaluation, names, ballot = _for_change(s, evaluation_id, ballot_id)
         info = names.info(ballot)
         entries = [{"录入员": e.operator, "评委类别": names.group_names.get(e.group_id),
                     "评分": {names.dept_names.get(k, k): v for k, v in e.marks.items()},
