@@ -120,7 +120,8 @@ class EntryPage(Page):
                    ("作废选票", "Ctrl+D", self.void_ballot)]
         if self.ctx.may(MANAGE):
             actions.append(("撤回选票", "Ctrl+Shift+W", self.withdraw_ballot))
-        self.actions_box = action_bar(self, actions + [("刷新进度", "F5", self.refresh_side)])
+        page_shortcut(self, "F5", self.refresh_side)  # named in the progress panel's title
+        self.actions_box = action_bar(self, actions)
         return self.actions_box
 
     def _connect(self) -> None:

@@ -67,7 +67,7 @@ class EntrySidePanel(QWidget):
         self.recent_view.activated.connect(self._activated)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.setMinimumWidth(350)
+        self.setMinimumWidth(320)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel("录入进度(F5 刷新)")
