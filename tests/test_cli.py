@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "example.xlsx"
+EXAMPLE = Path(__file__).resolve().parent / "data" / "example.xlsx"  # a copy: no ../shared
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from evalapp.workbook.importer import read_workbook
 from evalapp.workbook.sheets import WorkbookError
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "example.xlsx"
+EXAMPLE = Path(__file__).resolve().parent / "data" / "example.xlsx"  # a copy: no ../shared
 
 
 def _book(tmp_path, quota_cell=None, ratio=None):

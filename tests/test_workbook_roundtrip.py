@@ -36,7 +36,7 @@ from evalapp.workbook.exporter import write_template, write_workbook
 from evalapp.workbook.importer import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "data"  # copied from the shared examples
 EXAMPLE = EXAMPLES / "example.xlsx"
 EXPECTED = EXAMPLES / "example.expected.json"
 FIELDS = ["rank", "category_rank", "group_scores", "onsite_score", "bonus", "penalty",
