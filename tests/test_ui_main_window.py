@@ -209,3 +209,4 @@ def test_remembered_geometry_fits_a_smaller_screen(qtbot, db, monkeypatch):
     qtbot.addWidget(first)
     first.restore_state()
     assert area.contains(first.frameGeometry())
+    assert first.isMaximized()  # 1366×768 and a title bar do not fit this screen: all of it
