@@ -350,7 +350,8 @@ class MainWindow(QMainWindow):
                                        or screen.availableGeometry().height() <= 800):
                 # 1366×768 plus the title bar would not fit: use the whole screen
                 self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-        self.fit_to_screen()
+        if not self.windowState() & Qt.WindowState.WindowMaximized:
+            self.fit_to_screen()  # (a resize would undo the maximized state)
         self._fit_after_show = True  # the window manager's frame is known only once shown
 
     def fit_to_screen(self) -> None:
