@@ -94,3 +94,12 @@ def test_model_passes_modeltester(qtmodeltester, logged):
     model.set_rows(list_audit(db, ADMIN_A, evaluation_id))
     assert model.rowCount() >= 3
     qtmodeltester.check(model)
+
+
+def test_a_result_digest_reads_as_its_check_code():
+    """定稿 records the digest; the log shows the short 校验码, never 64 hex digits."""
+    import json
+    digest = "6a8f02332bc53bc8" + "0" * 48
+    lines = change_lines(json.dumps({"摘要": None}), json.dumps({"摘要": digest}))
+    assert any("6A8F-0233-2BC5-3BC8" in line for line in lines)
+    assert not any(digest[:20] in line for line in lines)

@@ -6,7 +6,7 @@ sheet, shortcuts, About). With ``remember`` set (the real program), geometry and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QDialog, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QListWidget,
@@ -417,7 +417,14 @@ class MainWindow(QMainWindow):
         geometry = preferences.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1366, 768)
-        self.fit_to_screen()
+            screen = self.screen() or QApplication.primaryScreen()
+            if screen is not None and (screen.availableGeometry().width() <= 1366
+                                       or screen.availableGeometry().height() <= 800):
+                # 1366×768 plus the title bar would not fit: use the whole screen
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        if not self.windowState() & Qt.WindowState.WindowMaximized:
+            self.fit_to_screen()  # (a resize would undo the maximized state)
+        self._fit_after_show = True  # the window manager's frame is known only once shown
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen the window is on, never partly off it (a geometry
@@ -437,6 +444,16 @@ class MainWindow(QMainWindow):
     def _remember_evaluation(self, evaluation_id) -> None:
         if self.remember:
             preferences.set_last_evaluation(self.ctx.db.url, evaluation_id)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if getattr(self, "_fit_after_show", False):
+            self._fit_after_show = False
+            QTimer.singleShot(300, self._refit)
+
+    def _refit(self) -> None:
+        if not self.isMaximized() and not self.isFullScreen():
+            self.fit_to_screen()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self.remember:

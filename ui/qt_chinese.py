@@ -27,7 +27,8 @@ def translations_folder() -> str:
 
 
 class AccessKeyTranslator(QTranslator):
-    """Answers what ``base`` (qtbase_zh_CN) misses only because of an access key."""
+    """Answers what ``base`` (qtbase_zh_CN) misses only because of an access key ("&Look
+    in:") or because Qt 6 asks under a newer context (OLD_CONTEXT); None otherwise."""
 
     def __init__(self, base: QTranslator, parent=None):
         super().__init__(parent)

@@ -6,6 +6,7 @@ import json
 
 from PySide6.QtCore import Qt
 
+from evalapp.digest import with_check_codes
 from evalapp.services.audit_log import AuditInfo
 from evalapp.services.context import ROLE_LABELS
 from ui.models.base_table_model import ROW_ROLE, SORT_ROLE, RowsTableModel
@@ -54,7 +55,7 @@ def _plain(value: object) -> str:
         return f"{len(value)} 项"
     if isinstance(value, list):
         return "、".join(_plain(v) for v in value) or EMPTY
-    return str(value)
+    return with_check_codes(str(value))  # a result digest is read as its 校验码
 
 
 def _by_name(value: object) -> object:
@@ -134,7 +135,7 @@ def detail_text(info: AuditInfo) -> str:
     for title, text in (("原值", info.old), ("新值", info.new)):
         if text is not None:
             parts += ["", f"{title}:", *_pretty(_parse(text))]
-    return "\n".join(parts)
+    return with_check_codes("\n".join(parts))
 
 
 class AuditTableModel(RowsTableModel):
