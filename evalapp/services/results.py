@@ -45,7 +45,12 @@ def previous_result(db: Database, evaluation_id: int) -> PreviousResult:
 
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
     require(actor, VIEW_RESULTS)
-    data = get_data(db, evaluation_id)
+    try:
+        data = get_data(db, evaluation_id)
+    except (KeyError, ValueError, ArithmeticError, TypeError):  # a hand-edited row
+        from evalapp.services.malformed import require_readable
+        require_readable(db, evaluation_id)
+        raise
     previous_id = previous_evaluation_id(db, evaluation_id)
     previous = None if previous_id is None else previous_result(db, previous_id)
     counts = entry_counts(db, evaluation_id)
