@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     command("demo", "生成演示考评(2020、2021 年度)")
     p = command("verify", "由原始选票重新计算,核对摘要与定稿结果")
     p.add_argument("--evaluation", type=int)
-    p.add_argument("--digest", help="印在通报上的摘要(可只写前若干位)")
+    p.add_argument("--digest", help="结果摘要(至少写前 16 位十六进制数字)")
+    p.add_argument("--code", help="签字文件上印出的结果校验码(如 3F2A-9C1B-77D0-E514)")
+    p.add_argument("--chain-code", help="签字文件上印出的日志校验码:可查出打印后日志是否被改写")
     p = command("list", "列出数据库中的考评活动")
     p = command("backup", "备份数据库(SQLite 在线备份),默认存到数据库旁的“备份”文件夹")
     p.add_argument("dest", nargs="?", help="备份到的文件夹(如 U 盘)")
@@ -161,7 +163,8 @@ def cmd_demo(args) -> int:
 def cmd_verify(args) -> int:
     from evalapp.services.verify import verify
     db = _db(args)
-    report = verify(db, _evaluation(db, args), args.digest)
+    report = verify(db, _evaluation(db, args), args.digest, result_code=args.code,
+                    chain_code=args.chain_code)
     print(report.text())
     return 0 if report.ok else 2
 
