@@ -44,9 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command("list", "列出数据库中的考评活动")
     p = command("backup", "备份数据库(SQLite 在线备份),默认存到数据库旁的“备份”文件夹")
     p.add_argument("dest", nargs="?", help="备份到的文件夹(如 U 盘)")
-    p = command("restore", "检查备份文件(完整性、校验值、定稿摘要)后用它替换当前数据库")
+    p = command("restore", "检查备份文件(自带校验值、完整性、全面核对)后用它替换当前数据库")
     p.add_argument("backup")
     p.add_argument("--check-only", action="store_true", help="只检查,不恢复")
+    p.add_argument("--accept-differences", action="store_true",
+                   help="确认恢复另一个考评活动(或另一个区)的数据库,或比当前旧的备份")
     _report_commands(command)
     _batch_commands(command)
     return parser
@@ -193,13 +195,17 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from evalapp.services.backup import check_backup, restore
-    check = check_backup(args.backup)
+    check = check_backup(args.backup, _live_file(args))
     print(check.text())
     if not check.ok:
         return 2
     if args.check_only:
         return 0
-    aside = restore(_live_file(args), args.backup)
+    if check.differences and not args.accept_differences:
+        print("没有恢复:上面标 ⚠ 的不同之处须确认。核对无误后加 --accept-differences 再运行。",
+              file=sys.stderr)
+        return 3
+    aside = restore(_live_file(args), args.backup, confirmed=args.accept_differences)
     if aside is not None:
         print(f"原数据库已另存为:{aside}")
     print(f"已恢复:{_live_file(args)}")

@@ -58,6 +58,9 @@ class Database:
         self.url = url
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        # SQLite: the file's restore generation when this station opened it (PRAGMA
+        # user_version, changed by every restore); a save finding another one is refused.
+        self.generation: int | None = None
 
     def session(self) -> Session:
         return self._factory()
@@ -87,6 +90,10 @@ def open_database(target: str | Path, migrate: bool = True) -> Database:
     database = Database(url, engine)
     if migrate:
         _migrate(database)
+    if parsed.get_backend_name() == "sqlite":
+        with engine.connect() as connection:
+            database.generation = int(
+                connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
     return database
 
 

@@ -232,26 +232,24 @@ class IntegrityPage(Page):
         path, _ = QFileDialog.getOpenFileName(self, "选择要恢复的备份", start, "数据库备份 (*.db)")
         if not path or live is None:
             return
-        check = backups.check_backup(path)
+        check = backups.check_backup(path, live)
         if not check.ok:
             QMessageBox.warning(self, "不能恢复", check.text())
             return
-        answer = QMessageBox.question(self, "从备份恢复", check.text() + "\n\n用这个备份替换当前数据库吗?"
-                                      "(当前数据库会先另存一份)")
+        question = check.text() + "\n\n用这个备份替换当前数据库吗?(当前数据库会先另存一份)"
+        if check.differences:
+            question = (check.text() + "\n\n⚠ 这个备份与当前数据库有上述不同。确实要用它替换当前"
+                        "数据库吗?(当前数据库会先另存一份)")
+        answer = QMessageBox.question(self, "从备份恢复", question)
         if answer == QMessageBox.StandardButton.Yes:
-            self.restore_from(path)
+            self.restore_from(path, confirmed=True)
 
-    def restore_from(self, path: str) -> None:
-        from evalapp.db.engine import open_database
-        live = self.ctx.db.file_path
-        self.ctx.db.dispose()
+    def restore_from(self, path: str, confirmed: bool = False) -> None:
         try:
-            aside = backups.restore(live, path)
+            self.ctx.db, aside = backups.restore_database(self.ctx.db, path, confirmed)
         except backups.BackupError as exc:
             self.show_error(exc, "恢复失败")
             return
-        finally:
-            self.ctx.db = open_database(live)
         ids = [e.id for e in list_evaluations(self.ctx.db)]
         self.ctx.set_evaluation(self.ctx.evaluation_id if self.ctx.evaluation_id in ids
                                 else (ids[-1] if ids else None))
