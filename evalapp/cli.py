@@ -56,9 +56,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _batch_commands(command) -> None:
     """batch-export / batch-import: offline merge of several entry stations (issue 7)."""
-    p = command("batch-export", "把本机录入的选票导出为批次文件(离线分站录入)")
+    p = command("station-kit", "在主机上为离线录入点发放录入包(导出批次时用它签名)")
     p.add_argument("out")
     p.add_argument("--station", required=True, help="录入点名称,如“2号机”")
+    p.add_argument("--evaluation", type=int)
+    p = command("batch-export", "把本机录入的选票导出为批次文件(离线分站录入)")
+    p.add_argument("out")
+    p.add_argument("--kit", required=True, help="主机发给本录入点的录入包文件")
+    p.add_argument("--station", help="录入点名称(默认为录入包中的名称)")
     p.add_argument("--operator", required=True, help="导出人(录入员姓名)")
     p.add_argument("--evaluation", type=int)
     p = command("batch-import", "在主机上导入录入点的批次文件(核对校验值,不重复导入)")
@@ -264,13 +269,23 @@ def cmd_batch_export(args) -> int:
     from evalapp.services.batch import export_batch, write_batch
     from evalapp.services.context import CLERK, Actor
     db = _db(args)
+    from evalapp.services.station_kit import read_kit
     batch = export_batch(db, Actor(args.operator, CLERK), _evaluation(db, args), args.station,
-                         args.operator)
+                         args.operator, kit=read_kit(args.kit))
     write_batch(batch, args.out)
     skipped = sum(batch["not_exported"].values())
     print(f"{args.out}\t选票 {len(batch['ballots'])} 张\t校验值 {batch['checksum'][:16]}…")
     if skipped:
         print(f"注意:有 {skipped} 张选票待核对或退回重录,未导出", file=sys.stderr)
+    return 0
+
+
+def cmd_station_kit(args) -> int:
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.station_kit import issue_kit, write_kit
+    db = _db(args)
+    kit = issue_kit(db, SYSTEM, _evaluation(db, args), args.station)
+    print(f"{write_kit(kit, args.out)}\t录入点 {kit['station']}\t录入包编号 {kit['kit_id']}")
     return 0
 
 
@@ -286,5 +301,5 @@ COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,
-            "batch-export": cmd_batch_export, "batch-import": cmd_batch_import}
+            "station-kit": cmd_station_kit, "batch-export": cmd_batch_export, "batch-import": cmd_batch_import}
 
