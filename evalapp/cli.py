@@ -92,15 +92,17 @@ def _report_commands(command) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from evalapp.db.urls import scrub, shown
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except DomainError as exc:
-        print(f"错误:{exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        text = scrub(str(exc), args.db)
+        print(f"错误:{text}" if "\n" not in text else text, file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
-        print(f"错误:数据库无法使用({args.db}):{exc.__class__.__name__}: {exc}",
-              file=sys.stderr)
+        print(scrub(f"错误:数据库无法使用({shown(args.db)}):{exc.__class__.__name__}: {exc}",
+                    args.db), file=sys.stderr)
         return 1
 
 

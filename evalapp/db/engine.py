@@ -78,7 +78,9 @@ class Database:
 
 def open_database(target: str | Path, migrate: bool = True) -> Database:
     """Open (creating if needed) a database and bring its schema to this version."""
+    from evalapp.db.urls import register
     url = to_url(target)
+    register(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
