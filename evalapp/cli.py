@@ -303,5 +303,6 @@ COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "import": cmd_import, "results": cmd_results, "export": cmd_export,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,
-            "station-kit": cmd_station_kit, "batch-export": cmd_batch_export, "batch-import": cmd_batch_import}
+            "station-kit": cmd_station_kit, "batch-export": cmd_batch_export,
+            "batch-import": cmd_batch_import}
 

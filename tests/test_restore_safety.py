@@ -196,3 +196,16 @@ def test_restore_while_another_process_writes(live, tmp_path):
     kept = _serials(path) | _serials(aside)
     assert set(saved) <= kept, sorted(set(saved) - kept)
     assert not any(s.startswith("W") for s in _serials(path))  # the backup's state is live
+
+
+def test_the_copy_kept_before_a_migration_carries_its_check(live, tmp_path):
+    from evalapp.db.engine import backup_copy
+    from evalapp.services.backup import file_problems
+    db, _ = live
+    copy = backup_copy(db.file_path, "迁移前备份-0004")
+    problems, notes = file_problems(copy)
+    assert problems == [] and "自带的校验值一致" in notes[0]
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 4
+    copy.write_bytes(bytes(data))
+    assert file_problems(copy)[0]

@@ -139,4 +139,6 @@ def backup_copy(path: Path, label: str) -> Path:
             dest.close()
     finally:
         source.close()
+    from evalapp.db.file_seal import embed_seal
+    embed_seal(target)  # restorable like any backup: it carries its own check
     return target

@@ -83,9 +83,10 @@ GLOBAL_SECTIONS = {
     "operators": ("操作员", "SELECT id, name, role, active, password_hash FROM operators",
                   {"name": "姓名", "role": "角色", "active": "启用", "password_hash": "密码"}),
 }
-BALLOT_SQL = ("SELECT id, evaluation_id, serial, group_id, own_department_id, evaluator_id, void_reason, marks, "
-              "status FROM ballots WHERE evaluation_id = :e")
-BALLOT_FIELDS = {"evaluation_id": "考评活动", "serial": "票号", "group_id": "评委类别", "own_department_id": "所属部门",
+BALLOT_SQL = ("SELECT id, evaluation_id, serial, group_id, own_department_id, evaluator_id, "
+              "void_reason, marks, status FROM ballots WHERE evaluation_id = :e")
+BALLOT_FIELDS = {"evaluation_id": "考评活动", "serial": "票号", "group_id": "评委类别",
+                 "own_department_id": "所属部门",
                  "evaluator_id": "评委", "void_reason": "作废原因", "marks": "评分",
                  "status": "状态"}
 # Long values are kept as their hash (the content is not needed to name the change).
@@ -167,6 +168,13 @@ def _forget_touched(session: Session, transaction) -> None:
         session.info.pop(TOUCH_ALL, None)
 
 
+def touch_ballot_ids(session: Session, evaluation_id: int, ids) -> None:
+    """Ballots written with Core statements (not ORM objects): the next audit row records
+    them. Every ballot write must be recorded, or verify reports the ballot as changed."""
+    session.info.setdefault(TOUCHED, {}).setdefault(evaluation_id, set()).update(
+        int(i) for i in ids)
+
+
 def touch_all_ballots(session: Session, evaluation_id: int) -> None:
     """Ballots written in bulk (Core inserts): the next audit row records all of them."""
     session.info.setdefault(TOUCH_ALL, set()).add(evaluation_id)
@@ -204,7 +212,8 @@ def state_for(s: Session, evaluation_id: int | None, row_id: int,
         if ev_id in touch_all or (all_ballots and ev_id == evaluation_id):
             ballots.update(ballot_contents(s, ev_id))
         else:
-            ids = {obj.id for obj in touched[ev_id] if obj.id is not None}
+            ids = {obj if isinstance(obj, int) else obj.id for obj in touched[ev_id]}
+            ids.discard(None)
             ballots.update(ballot_contents(s, ev_id, ids))
     s.info.pop(TOUCHED, None)
     s.info.pop(TOUCH_ALL, None)

@@ -14,8 +14,8 @@ A batch file is UTF-8 JSON:
      "mac": HMAC-SHA256 under the kit's secret of everything above (station_kit.py)}
 
 Import refuses a file whose checksum does not match (damaged after export), whose HMAC does
-not match a kit the master issued to that station (edited after export, even re-checksummed), a batch
-for another evaluation (name, year or settings/rosters differ), and a batch already imported
+not match a kit the master issued to that station (edited after export, even re-checksummed),
+a batch for another evaluation (name, year or settings/rosters differ), and a batch already imported
 (its checksum is recorded in ``batches``). Each ballot then is new (added), the same as what
 is stored (a duplicate: skipped), or typed differently (a conflict: the two versions become two
 entries of the ballot in the double-entry reconciliation queue, and it does not count until a

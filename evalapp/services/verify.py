@@ -59,17 +59,6 @@ def _stored_final(db: Database, evaluation_id: int) -> m.FinalResult | None:
             .order_by(m.FinalResult.id.desc()))
 
 
-def final_digest_problems(db: Database, evaluation_id: int) -> tuple[list[str], str]:
-    """(problems, note): does the stored final result's digest match a fresh recomputation?"""
-    final = _stored_final(db, evaluation_id)
-    if final is None:
-        return [], "尚未定稿"
-    digest = compute_results(db, evaluation_id).result.digest
-    if digest != final.digest:
-        return [f"摘要与定稿时不同:定稿 {final.digest[:16]}…,现算 {digest[:16]}…"], ""
-    return [], f"与定稿摘要一致({digest[:16]}…)"
-
-
 def _compare_ballots(report: VerifyReport, stored: dict, data) -> None:
     old = stored.get("ballot_fingerprints")
     if old is None:

@@ -77,13 +77,18 @@ class IntegrityPage(Page):
         self.finalise_button = _button("定稿(&F)", self.finalise)
         self.unlock_button = _button("解锁…", self.unlock)
         self.ack_button = _button("确认票数…", self.acknowledge)
+        self.result_code = QLineEdit()
+        self.chain_code = QLineEdit()
+        for edit, what in ((self.result_code, "结果校验码"), (self.chain_code, "日志校验码")):
+            edit.setPlaceholderText(f"签字文件上的{what}(可不填)")
+            edit.setMaxLength(24)
         final = QGroupBox("定稿")
         box = QVBoxLayout(final)
         box.addWidget(self.status)
         box.addWidget(self.problems)
         row = QHBoxLayout()
         for b in (self.finalise_button, self.unlock_button, self.ack_button,
-                  _button("核对(&V)", self.verify)):
+                  _button("核对(&V)", self.verify), self.result_code, self.chain_code):
             row.addWidget(b)
         row.addStretch()
         box.addLayout(row)
@@ -190,7 +195,9 @@ class IntegrityPage(Page):
             self._changed("已确认票数")
 
     def verify(self) -> None:
-        report = self.call(verify, self.ctx.db, self.ctx.evaluation_id)
+        report = self.call(verify, self.ctx.db, self.ctx.evaluation_id,
+                           result_code=self.result_code.text().strip() or None,
+                           chain_code=self.chain_code.text().strip() or None)
         if report is not None:
             self.report.setPlainText(report.text())
 
