@@ -245,6 +245,12 @@ def test_direct_edit_is_named(templates, tmp_path, what, statements, words):
                  "AND evaluation_id = 2", "录入时间不是日期时间"),
     ("bad audit date", "UPDATE audit_log SET at = 'soon' WHERE id = 1", "无法识别"),
     ("bad quota", "UPDATE evaluations SET commend_quota = 'many' WHERE id = 2", "表扬名额无法识别"),
+    ("bad low", "UPDATE evaluations SET low = 'abc' WHERE id = 2", "分值下限不是数值"),
+    ("bad year", "UPDATE evaluations SET year = 'x' WHERE id = 2", "年度不是整数"),
+    ("bad value", "UPDATE component_values SET value = '1e999999' WHERE id = (SELECT v.id "
+                  "FROM component_values v JOIN departments d ON d.id = v.department_id "
+                  "WHERE d.evaluation_id = 2 LIMIT 1)", "分值不是数值"),
+    ("bad points", "UPDATE adjustments SET points = 'NaN' WHERE id = 14", "分值不是数值"),
     ("bad state", "UPDATE audit_log SET state = '{bad' WHERE id = 2", "状态记录无法读取"),
 ])
 def test_malformed_rows_are_reported_not_raised(templates, tmp_path, capsys, what, statement,
@@ -260,6 +266,13 @@ def test_malformed_rows_are_reported_not_raised(templates, tmp_path, capsys, wha
     assert "Traceback" not in err
     if code:
         assert err.startswith("错误") or "无法读取" in err
+
+
+def test_malformed_final_result_is_reported(templates, tmp_path):
+    path = _copy(templates, tmp_path, final=True)
+    _sql(path, "UPDATE final_results SET result_json = '{'")
+    report = _verify(path)
+    assert any("结果内容无法读取" in line for line in _failures(report)), report.text()
 
 
 # ---------------------------------------------------------------- re-chaining attacks

@@ -24,9 +24,10 @@ def _decimal(value: object, blank_ok: bool) -> bool:
     if value is None:
         return blank_ok
     try:
-        return Decimal(str(value)).is_finite()
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return False
+    return number.is_finite() and (number == 0 or abs(number.adjusted()) <= 30)
 
 
 def _integer(value: object, blank_ok: bool = False) -> bool:

@@ -47,15 +47,16 @@ def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> 
     require(actor, VIEW_RESULTS)
     try:
         data = get_data(db, evaluation_id)
+        previous_id = previous_evaluation_id(db, evaluation_id)
+        previous = None if previous_id is None else previous_result(db, previous_id)
+        result = tally(data, previous)
     except (KeyError, ValueError, ArithmeticError, TypeError):  # a hand-edited row
         from evalapp.services.malformed import require_readable
         require_readable(db, evaluation_id)
         raise
-    previous_id = previous_evaluation_id(db, evaluation_id)
-    previous = None if previous_id is None else previous_result(db, previous_id)
     counts = entry_counts(db, evaluation_id)
     unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
-    return Results(data, tally(data, previous), unconfirmed)
+    return Results(data, result, unconfirmed)
 
 
 def result_dict(result: TallyResult) -> dict:

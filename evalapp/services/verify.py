@@ -13,7 +13,7 @@ from evalapp.digest import check_code
 from evalapp.domain import DomainError
 from evalapp.services.audit_chain import ChainReport, check_chain, raw_rows
 from evalapp.services.audit_state import ballot_problems, replay_state, section_problems
-from evalapp.services.context import get_evaluation
+from evalapp.services.context import NotFound
 from evalapp.services.malformed import malformed_rows
 from evalapp.services.audit_trail import trail_problems
 from evalapp.services.finalise import ballot_fingerprints
@@ -261,7 +261,9 @@ def verify(db: Database, evaluation_id: int, digest: str | None = None,
     never raised."""
     report = VerifyReport(f"考评活动(编号 {evaluation_id})", "(无法计算)")
     with db.session() as s:
-        get_evaluation(s, evaluation_id)
+        if s.execute(text("SELECT id FROM evaluations WHERE id = :e"),
+                     {"e": evaluation_id}).first() is None:
+            raise NotFound(f"考评活动(编号 {evaluation_id})不存在")
     for line in malformed_rows(db, evaluation_id):
         report.fail(line)
     results = None
