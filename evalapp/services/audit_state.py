@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -180,18 +181,33 @@ def touch_all_ballots(session: Session, evaluation_id: int) -> None:
     session.info.setdefault(TOUCH_ALL, set()).add(evaluation_id)
 
 
+_HASHES = re.compile(r'"h":(\{[^{}]*\})')
+
+
+def _hashes_of(prefix: str | None) -> dict[str, str]:
+    """The section hashes of a state text, read from its head (``h`` is written right after
+    ``v``), so a row holding thousands of imported ballots is not parsed for each save."""
+    match = _HASHES.search(prefix or "")
+    if not match:
+        return _state(prefix).get("h", {}) if prefix else {}
+    try:
+        value = json.loads(match.group(1))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def previous_hashes(s: Session, evaluation_id: int | None, before_id: int) -> dict[str, str]:
     """The section hashes recorded by the newest earlier rows (the evaluation's and global)."""
     hashes: dict[str, str] = {}
-    glob = s.execute(text("SELECT state FROM audit_log WHERE id < :i AND state <> '' "
-                          "ORDER BY id DESC LIMIT 1"), {"i": before_id}).scalar()
-    hashes.update({k: v for k, v in _state(glob).get("h", {}).items() if k in GLOBAL_SECTIONS})
+    glob = s.execute(text("SELECT substr(state, 1, 4000) FROM audit_log WHERE id < :i AND "
+                          "state <> '' ORDER BY id DESC LIMIT 1"), {"i": before_id}).scalar()
+    hashes.update({k: v for k, v in _hashes_of(glob).items() if k in GLOBAL_SECTIONS})
     if evaluation_id is not None:
-        own = s.execute(text("SELECT state FROM audit_log WHERE id < :i AND evaluation_id = :e "
-                             "AND state <> '' ORDER BY id DESC LIMIT 1"),
+        own = s.execute(text("SELECT substr(state, 1, 4000) FROM audit_log WHERE id < :i AND "
+                             "evaluation_id = :e AND state <> '' ORDER BY id DESC LIMIT 1"),
                         {"i": before_id, "e": evaluation_id}).scalar()
-        hashes.update({k: v for k, v in _state(own).get("h", {}).items()
-                       if k not in GLOBAL_SECTIONS})
+        hashes.update({k: v for k, v in _hashes_of(own).items() if k not in GLOBAL_SECTIONS})
     return hashes
 
 
@@ -201,7 +217,7 @@ def state_for(s: Session, evaluation_id: int | None, row_id: int,
     contents = section_contents(s, evaluation_id)
     hashes = {name: _hash(rows) for name, rows in contents.items()}
     before = previous_hashes(s, evaluation_id, row_id)
-    state: dict = {"v": STATE_VERSION, "h": hashes,
+    state: dict = {"v": STATE_VERSION, "h": dict(sorted(hashes.items())),
                    "c": {k: v for k, v in contents.items() if before.get(k) != hashes[k]}}
     ballots: dict[str, dict | None] = {}
     touch_all = s.info.get(TOUCH_ALL, set())
@@ -219,7 +235,8 @@ def state_for(s: Session, evaluation_id: int | None, row_id: int,
     s.info.pop(TOUCH_ALL, None)
     if ballots:
         state["b"] = ballots
-    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # "v" and "h" first (previous_hashes reads only the head of the text)
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
 
 
 def _state(textual: str | None) -> dict:
