@@ -391,3 +391,11 @@ def test_cli_codes(templates, tmp_path, capsys):
     assert "结果校验码与印出的一致" in capsys.readouterr().out
     assert cli_main(["verify", "--db", str(path), "--evaluation", "2", "--code",
                      "0000-0000-0000-0000"]) == 2
+
+
+def test_last_years_unreadable_row_is_named_not_raised(templates, tmp_path, capsys):
+    path = _copy(templates, tmp_path)
+    _sql(path, "UPDATE ballots SET marks = '{oops' WHERE evaluation_id = 1 AND serial = 'A001'")
+    assert cli_main(["results", "--db", str(path), "--evaluation", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "选票 A001的评分无法读取" in err

@@ -189,9 +189,15 @@ def malformed_rows(db: Database, evaluation_id: int) -> list[str]:
     return ["数据无法读取:" + line for line in lines]
 
 
-def require_readable(db: Database, evaluation_id: int) -> None:
-    """Raise MalformedData naming every unreadable row (before computing a result)."""
-    lines = malformed_rows(db, evaluation_id)
-    if lines:
-        raise MalformedData("数据库中有无法读取的数据,不能计算结果(请运行“核对”,或从备份恢复):\n"
-                            + "\n".join(lines[:30]))
+def unreadable(db: Database, evaluation_ids: list[int | None], exc: Exception
+               ) -> MalformedData:
+    """The error to raise when computing a result tripped over a row: every unreadable row
+    of the evaluation (and of last year's, used for the rank changes), one line each."""
+    lines = []
+    for evaluation_id in evaluation_ids:
+        if evaluation_id is not None:
+            lines += malformed_rows(db, evaluation_id)
+    if not lines:
+        lines = [f"数据无法读取({exc.__class__.__name__}: {exc})"]
+    return MalformedData("数据库中有无法读取的数据,不能计算结果(请运行“核对”,或从备份恢复):\n"
+                         + "\n".join(lines[:30]))

@@ -45,15 +45,15 @@ def previous_result(db: Database, evaluation_id: int) -> PreviousResult:
 
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
     require(actor, VIEW_RESULTS)
+    previous_id = None
     try:
-        data = get_data(db, evaluation_id)
         previous_id = previous_evaluation_id(db, evaluation_id)
+        data = get_data(db, evaluation_id)
         previous = None if previous_id is None else previous_result(db, previous_id)
         result = tally(data, previous)
-    except (KeyError, ValueError, ArithmeticError, TypeError):  # a hand-edited row
-        from evalapp.services.malformed import require_readable
-        require_readable(db, evaluation_id)
-        raise
+    except (KeyError, ValueError, ArithmeticError, TypeError) as exc:  # a hand-edited row
+        from evalapp.services.malformed import unreadable
+        raise unreadable(db, [evaluation_id, previous_id], exc) from exc
     counts = entry_counts(db, evaluation_id)
     unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
     return Results(data, result, unconfirmed)
