@@ -43,13 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     command("demo", "生成演示考评(2020、2021 年度)")
     p = command("verify", "由原始选票重新计算,核对摘要与定稿结果")
     p.add_argument("--evaluation", type=int)
-    p.add_argument("--digest", help="印在通报上的摘要(可只写前若干位)")
+    p.add_argument("--digest", help="结果摘要(至少写前 16 位十六进制数字)")
+    p.add_argument("--code", help="签字文件上印出的结果校验码(如 3F2A-9C1B-77D0-E514)")
+    p.add_argument("--chain-code", help="签字文件上印出的日志校验码:可查出打印后日志是否被改写")
     p = command("list", "列出数据库中的考评活动")
     p = command("backup", "备份数据库(SQLite 在线备份),默认存到数据库旁的“备份”文件夹")
     p.add_argument("dest", nargs="?", help="备份到的文件夹(如 U 盘)")
-    p = command("restore", "检查备份文件(完整性、校验值、定稿摘要)后用它替换当前数据库")
+    p = command("restore", "检查备份文件(自带校验值、完整性、全面核对)后用它替换当前数据库")
     p.add_argument("backup")
     p.add_argument("--check-only", action="store_true", help="只检查,不恢复")
+    p.add_argument("--accept-differences", action="store_true",
+                   help="确认恢复另一个考评活动(或另一个区)的数据库,或比当前旧的备份")
     _report_commands(command)
     _batch_commands(command)
     _operator_commands(sub)
@@ -84,9 +88,14 @@ def _operator_commands(sub) -> None:
 
 def _batch_commands(command) -> None:
     """batch-export / batch-import: offline merge of several entry stations (issue 7)."""
-    p = command("batch-export", "把本机录入的选票导出为批次文件(离线分站录入)")
+    p = command("station-kit", "在主机上为离线录入点发放录入包(导出批次时用它签名)")
     p.add_argument("out")
     p.add_argument("--station", required=True, help="录入点名称,如“2号机”")
+    p.add_argument("--evaluation", type=int)
+    p = command("batch-export", "把本机录入的选票导出为批次文件(离线分站录入)")
+    p.add_argument("out")
+    p.add_argument("--kit", required=True, help="主机发给本录入点的录入包文件")
+    p.add_argument("--station", help="录入点名称(默认为录入包中的名称)")
     p.add_argument("--operator", required=True, help="导出人(录入员姓名)")
     p.add_argument("--evaluation", type=int)
     p = command("batch-import", "在主机上导入录入点的批次文件(核对校验值,不重复导入)")
@@ -124,15 +133,17 @@ def _report_commands(command) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from evalapp.db.urls import scrub, shown
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except DomainError as exc:
-        print(f"错误:{exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        text = scrub(str(exc), args.db)
+        print(f"错误:{text}" if "\n" not in text else text, file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
-        print(f"错误:数据库无法使用({args.db}):{exc.__class__.__name__}: {exc}",
-              file=sys.stderr)
+        print(scrub(f"错误:数据库无法使用({shown(args.db)}):{exc.__class__.__name__}: {exc}",
+                    args.db), file=sys.stderr)
         return 1
 
 
@@ -219,7 +230,8 @@ def cmd_demo(args) -> int:
 def cmd_verify(args) -> int:
     from evalapp.services.verify import verify
     db = _db(args)
-    report = verify(db, _evaluation(db, args), args.digest)
+    report = verify(db, _evaluation(db, args), args.digest, result_code=args.code,
+                    chain_code=args.chain_code)
     print(report.text())
     return 0 if report.ok else 2
 
@@ -248,13 +260,17 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from evalapp.services.backup import check_backup, restore
-    check = check_backup(args.backup)
+    check = check_backup(args.backup, _live_file(args))
     print(check.text())
     if not check.ok:
         return 2
     if args.check_only:
         return 0
-    aside = restore(_live_file(args), args.backup)
+    if check.differences and not args.accept_differences:
+        print("没有恢复:上面标 ⚠ 的不同之处须确认。核对无误后加 --accept-differences 再运行。",
+              file=sys.stderr)
+        return 3
+    aside = restore(_live_file(args), args.backup, confirmed=args.accept_differences)
     if aside is not None:
         print(f"原数据库已另存为:{aside}")
     print(f"已恢复:{_live_file(args)}")
@@ -329,13 +345,23 @@ def cmd_batch_export(args) -> int:
     from evalapp.services.batch import export_batch, write_batch
     from evalapp.services.context import CLERK, Actor
     db = _db(args)
+    from evalapp.services.station_kit import read_kit
     batch = export_batch(db, Actor(args.operator, CLERK), _evaluation(db, args), args.station,
-                         args.operator)
+                         args.operator, kit=read_kit(args.kit))
     write_batch(batch, args.out)
     skipped = sum(batch["not_exported"].values())
     print(f"{args.out}\t选票 {len(batch['ballots'])} 张\t校验值 {batch['checksum'][:16]}…")
     if skipped:
         print(f"注意:有 {skipped} 张选票待核对或退回重录,未导出", file=sys.stderr)
+    return 0
+
+
+def cmd_station_kit(args) -> int:
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.station_kit import issue_kit, write_kit
+    db = _db(args)
+    kit = issue_kit(db, SYSTEM, _evaluation(db, args), args.station)
+    print(f"{write_kit(kit, args.out)}\t录入点 {kit['station']}\t录入包编号 {kit['kit_id']}")
     return 0
 
 
@@ -388,6 +414,6 @@ COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "robustness": cmd_robustness,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,
-            "batch-export": cmd_batch_export, "batch-import": cmd_batch_import,
-            "operator": cmd_operator}
+            "station-kit": cmd_station_kit, "batch-export": cmd_batch_export,
+            "batch-import": cmd_batch_import, "operator": cmd_operator}
 

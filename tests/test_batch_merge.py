@@ -14,9 +14,15 @@ from evalapp.services.context import ADMIN, CLERK, Actor
 from evalapp.services.double_entry import entry_counts, list_conflicts, resolve_conflict
 from evalapp.services.evaluations import import_evaluation, update_settings
 from evalapp.services.results import compute_results
+from evalapp.services.station_kit import issue_kit, write_kit
 
 ADMIN_ACTOR = Actor("张主任", ADMIN)
 CLERKS = [Actor("李录入", CLERK), Actor("赵录入", CLERK), Actor("钱录入", CLERK)]
+
+
+def _kit(master, eid, station):
+    """The kit the master issues to a station when it sets up offline entry."""
+    return issue_kit(master, ADMIN_ACTOR, eid, station)
 
 
 def _inputs(data):
@@ -48,7 +54,8 @@ def _merged(master, tmp_path, demo, overlap=0, count=None):
     for i, clerk in enumerate(CLERKS):
         part = inputs[i * third:(i + 1) * third + overlap]
         db, sid = _station(tmp_path / f"station{i}.db", empty, part, clerk)
-        batch = BT.export_batch(db, clerk, sid, f"{i + 1}号机", clerk.name)
+        batch = BT.export_batch(db, clerk, sid, f"{i + 1}号机", clerk.name,
+                                kit=_kit(master, eid, f"{i + 1}号机"))
         files.append(BT.write_batch(batch, tmp_path / f"batch{i}.json"))
         db.dispose()
     return eid, files
@@ -100,9 +107,9 @@ def test_tampered_batch_is_refused(db, tmp_path, demo):
 
 def test_batch_for_another_evaluation_is_refused(db, tmp_path, demo):
     other = replace(demo_evaluations()[0], ballots=[])
-    import_evaluation(db, ADMIN_ACTOR, other)
+    other_id = import_evaluation(db, ADMIN_ACTOR, other)
     station, sid = _station(tmp_path / "s.db", demo[1], _inputs(demo[0])[:3], CLERKS[0])
-    batch = BT.export_batch(station, CLERKS[0], sid, "1号机")
+    batch = BT.export_batch(station, CLERKS[0], sid, "1号机", kit=_kit(db, other_id, "1号机"))
     with pytest.raises(BT.BatchRefused, match="另一个考评活动"):
         BT.import_batch(db, ADMIN_ACTOR, batch)
     # Same name and year but rosters changed after the copies were handed out: refused too.
@@ -121,8 +128,10 @@ def test_same_serial_typed_differently_goes_to_reconciliation(any_db, tmp_path, 
     wrong = replace(inputs[1], marks={**inputs[1].marks,
                                       next(iter(inputs[1].marks)): "61"})
     b, sb = _station(tmp_path / "b.db", empty, [inputs[0], wrong], CLERKS[1])
-    BT.import_batch(any_db, ADMIN_ACTOR, BT.export_batch(a, CLERKS[0], sa, "1号机"))
-    report = BT.import_batch(any_db, ADMIN_ACTOR, BT.export_batch(b, CLERKS[1], sb, "2号机"))
+    BT.import_batch(any_db, ADMIN_ACTOR, BT.export_batch(a, CLERKS[0], sa, "1号机",
+                                                         kit=_kit(any_db, eid, "1号机")))
+    report = BT.import_batch(any_db, ADMIN_ACTOR, BT.export_batch(
+        b, CLERKS[1], sb, "2号机", kit=_kit(any_db, eid, "2号机")))
     assert (report.added, report.duplicates, report.conflicts) == (0, 1, 1)
     assert "A002" in report.text() or inputs[1].serial in report.text()
     [conflict] = list_conflicts(any_db, ADMIN_ACTOR, eid)
@@ -144,9 +153,11 @@ def test_double_entry_pairs_batches_of_two_stations(db, tmp_path, demo):
     a, sa = _station(tmp_path / "a.db", empty, inputs, CLERKS[0])
     changed = replace(inputs[5], group="群众代表" if inputs[5].group != "群众代表" else "企业家代表")
     b, sb = _station(tmp_path / "b.db", empty, inputs[:5] + [changed], CLERKS[1])
-    first = BT.import_batch(db, ADMIN_ACTOR, BT.export_batch(a, CLERKS[0], sa, "1号机"))
+    first = BT.import_batch(db, ADMIN_ACTOR, BT.export_batch(a, CLERKS[0], sa, "1号机",
+                                                             kit=_kit(db, eid, "1号机")))
     assert first.added == 6 and entry_counts(db, eid)["pending"] == 6
-    second = BT.import_batch(db, ADMIN_ACTOR, BT.export_batch(b, CLERKS[1], sb, "2号机"))
+    second = BT.import_batch(db, ADMIN_ACTOR, BT.export_batch(b, CLERKS[1], sb, "2号机",
+                                                              kit=_kit(db, eid, "2号机")))
     assert (second.confirmed, second.conflicts) == (5, 1)
     assert list_conflicts(db, ADMIN_ACTOR, eid)[0].differences == ("评委类别",)
 
@@ -158,11 +169,62 @@ def test_cli_batch_export_and_import(tmp_path, demo):
     import_evaluation(master, ADMIN_ACTOR, empty)
     station, _ = _station(tmp_path / "s.db", empty, _inputs(data)[:10], CLERKS[0])
     master.dispose(), station.dispose()
-    out = tmp_path / "批次.json"
-    assert main(["batch-export", str(out), "--station", "2号机", "--operator", "李录入",
+    out, kit = tmp_path / "批次.json", tmp_path / "2号机.kit"
+    assert main(["station-kit", str(kit), "--station", "2号机",
+                 "--db", str(tmp_path / "master.db")]) == 0
+    assert main(["batch-export", str(out), "--kit", str(kit), "--operator", "李录入",
                  "--db", str(tmp_path / "s.db")]) == 0
     assert main(["batch-import", str(out), "--db", str(tmp_path / "master.db")]) == 0
     assert main(["batch-import", str(out), "--db", str(tmp_path / "master.db")]) == 1
     master = open_database(tmp_path / "master.db")
     assert len(list_ballots(master, 1)) == 10
     master.dispose()
+
+
+def _signed(master, tmp_path, demo):
+    data, empty = demo
+    eid = import_evaluation(master, ADMIN_ACTOR, empty)
+    station, sid = _station(tmp_path / "s.db", empty, _inputs(data)[:4], CLERKS[0])
+    kit = _kit(master, eid, "2号机")
+    batch = BT.export_batch(station, CLERKS[0], sid, None, kit=kit)
+    station.dispose()
+    return eid, kit, batch
+
+
+def test_edited_and_rechecksummed_batch_is_refused_by_name(db, tmp_path, demo):
+    eid, _, batch = _signed(db, tmp_path, demo)
+    dept = next(iter(batch["ballots"][0]["marks"]))
+    batch["ballots"][0]["marks"][dept] = "60"
+    batch["checksum"] = BT.checksum_of(batch)  # the edit with the checksum recomputed
+    with pytest.raises(BT.BatchRefused, match="录入点“2号机”.*认证码不符"):
+        BT.import_batch(db, ADMIN_ACTOR, batch)
+    assert list_ballots(db, eid) == []
+
+
+def test_batch_without_a_kit_or_with_a_foreign_kit_is_refused(db, tmp_path, demo):
+    eid, kit, batch = _signed(db, tmp_path, demo)
+    stripped = {k: v for k, v in batch.items() if k not in ("mac", "kit_id")}
+    stripped["checksum"] = BT.checksum_of(stripped)
+    with pytest.raises(BT.BatchRefused, match="没有录入包认证码"):
+        BT.import_batch(db, ADMIN_ACTOR, stripped)
+    forged = dict(kit, kit_id="0" * 16, secret="ab" * 32)  # a kit this master never issued
+    station, sid = _station(tmp_path / "s2.db", demo[1], _inputs(demo[0])[:2], CLERKS[1])
+    other = BT.export_batch(station, CLERKS[1], sid, None, kit=forged)
+    station.dispose()
+    with pytest.raises(BT.BatchRefused, match="没有发放过的录入包"):
+        BT.import_batch(db, ADMIN_ACTOR, other)
+    renamed = dict(batch, station="3号机")  # another station's name with 2号机's kit
+    renamed["checksum"] = BT.checksum_of(renamed)
+    with pytest.raises(BT.BatchRefused, match="发给“2号机”"):
+        BT.import_batch(db, ADMIN_ACTOR, renamed)
+    assert list_ballots(db, eid) == []
+    assert BT.import_batch(db, ADMIN_ACTOR, batch).added == 4  # the genuine batch merges
+
+
+def test_kit_file_round_trip(db, tmp_path, demo):
+    from evalapp.services.station_kit import KitError, read_kit
+    _, kit, _ = _signed(db, tmp_path, demo)
+    assert read_kit(write_kit(kit, tmp_path / "k.kit")) == kit
+    (tmp_path / "bad.kit").write_text("{}", encoding="utf-8")
+    with pytest.raises(KitError, match="不是主机发放的录入包"):
+        read_kit(tmp_path / "bad.kit")

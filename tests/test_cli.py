@@ -189,7 +189,7 @@ def test_verify(demo_db):
 
 def test_verify_with_right_digest(demo_db, demo_json):
     digest = json.loads(demo_json)["digest"]
-    assert "核对通过" in ok("verify", "--db", demo_db, "--digest", digest[:12])
+    assert "核对通过" in ok("verify", "--db", demo_db, "--digest", digest[:16])
 
 
 def test_verify_with_wrong_digest(demo_db):

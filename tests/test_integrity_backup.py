@@ -15,6 +15,7 @@ from evalapp.services.backup import (
     BackupError,
     automatic_backup,
     check_backup,
+    embed_seal,
     integrity_problems,
     latest_good_backup,
     list_backups,
@@ -87,7 +88,9 @@ def test_restore_refuses_a_backup_whose_final_digest_fails(db, eid, tmp_path):
     connection.execute("UPDATE ballots SET marks = json_set(marks, '$.1', '10')")
     connection.commit()
     connection.close()
+    assert not check_backup(backup).ok  # the check the file carries shows the edit
     backup.with_name(backup.name + ".sha256").unlink()  # an attacker removed the checksum too
+    embed_seal(backup)  # and recomputed the check inside the file: the full verify remains
     check = check_backup(backup)
     assert not check.ok and any("摘要与定稿时不同" in p for p in check.problems), check.text()
     with pytest.raises(BackupError):

@@ -79,7 +79,7 @@ def test_page_finalises_verifies_and_unlocks(page, db, eid, monkeypatch):
     assert _status(db, eid) != STATUS_FINAL and final_results(db, eid)[0].superseded
 
 
-def test_finalising_refreshes_report_and_last_backup(page, db, eid):
+def test_finalising_refreshes_report_and_last_backup(page, db, eid, monkeypatch):
     """After 定稿 the check report and 最近备份 are the new ones (issue 13), the status names
     the short 校验码 and never a long hash; the buttons stay where they were."""
     page.resize(1024, 700)
@@ -88,6 +88,7 @@ def test_finalising_refreshes_report_and_last_backup(page, db, eid):
     assert "尚未定稿" in page.report.toPlainText()
     assert page.last_backup.text() == "本次尚未备份"
     button_at = page.finalise_button.mapTo(page, page.finalise_button.rect().topLeft())
+    _password(monkeypatch, "secret1")  # 定稿 asks for the acting administrator's password
     page.finalise_button.click()
     report = page.report.toPlainText()
     assert "尚未定稿" not in report and "与定稿摘要一致" in report

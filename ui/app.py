@@ -218,6 +218,21 @@ def check_database_file(target: str, parent=None) -> bool:
     return True
 
 
+def ask_password(target: str, parent=None) -> str | None:
+    """A server address without a password: ask for it once for this session (it is never
+    stored). None: the user cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from evalapp.db.urls import needs_password, shown, with_password
+    if not needs_password(target):
+        return target
+    password, ok = QInputDialog.getText(parent, "连接数据库服务器",
+                                        f"请输入数据库服务器的密码({shown(target)}):\n"
+                                        "(密码只在本次运行中使用,不会保存)",
+                                        QLineEdit.EchoMode.Password)
+    return with_password(target, password) if ok else None
+
+
 def start_backup(db) -> None:
     """The automatic backup at start (rotated); a failure is reported, never fatal."""
     from evalapp.domain import DomainError
@@ -239,6 +254,7 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from evalapp.db.engine import open_database
+    from evalapp.db.urls import scrub
     from evalapp.domain import DomainError
     from ui import preferences
     from ui.exception_hook import install
@@ -250,11 +266,15 @@ def run(argv: list[str]) -> int:
     args.db = args.db or preferences.database(str(default_database_path()))
     if not check_database_file(args.db):
         return 1
+    target = ask_password(args.db)
+    if target is None:
+        return 1
     try:
-        db = open_database(args.db)
+        db = open_database(target)
     except Exception as exc:  # noqa: BLE001 - never a traceback at start
-        QMessageBox.critical(None, "无法打开数据库", str(exc) if isinstance(exc, DomainError)
-                             else f"数据库无法打开:{exc.__class__.__name__}: {exc}")
+        QMessageBox.critical(None, "无法打开数据库", scrub(
+            str(exc) if isinstance(exc, DomainError)
+            else f"数据库无法打开:{exc.__class__.__name__}: {exc}", target))
         return 1
     if remembered_db:
         preferences.set_database(args.db)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from evalapp.db.engine import Database
 from evalapp.services.context import Actor, PermissionDenied, require
-from evalapp.services.stations import change_marker, changes_since
+from evalapp.services.stations import change_marker, changes_since, was_restored
 
 
 class AppContext(QObject):
@@ -64,6 +64,10 @@ class ChangeWatcher(QObject):
         if self.ctx.evaluation_id is None:
             return
         try:
+            if was_restored(self.ctx.db):
+                self.timer.stop()
+                self.ctx.saved.emit("数据库已恢复,请重新登录")
+                return
             changed, marker = changes_since(self.ctx.db, self.ctx.evaluation_id,
                                             self.marker or 0)
         except Exception:  # noqa: BLE001 - a lost server connection: try again next tick

@@ -24,7 +24,8 @@ def report_text(exc_type, exc, tb) -> str:
              f"程序包:{package}  Python {sys.version.split()[0]}  {platform.platform()}",
              f"冻结(打包)运行:{getattr(sys, 'frozen', False)}", "",
              "".join(traceback.format_exception(exc_type, exc, tb))]
-    return "\n".join(lines)
+    from evalapp.db.urls import scrub
+    return scrub("\n".join(lines))  # never a database password in a report
 
 
 def default_report_path() -> Path:

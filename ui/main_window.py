@@ -18,7 +18,7 @@ from evalapp.domain import STATUS_FINAL, DomainError
 from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data, get_settings, list_evaluations
 from ui import preferences, wheel_guard
-from ui.batch_actions import export_station_batch, import_station_batches
+from ui.batch_actions import export_station_batch, import_station_batches, issue_station_kit
 from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
 from ui.pages.base import Page
@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         self._action(files, "导出工作簿(&E)……", self.export_workbook, "Ctrl+Shift+E", manage,
                      "export")
         files.addSeparator()
+        self._action(files, "发放录入包(&K)……", lambda: issue_station_kit(self, self.ctx),
+                     "", manage, "export")
         self._action(files, "导出录入批次(&B)……", lambda: export_station_batch(self, self.ctx),
                      "", self.ctx.may(ENTER), "export")
         self._action(files, "合并录入批次(&M)……", lambda: import_station_batches(self, self.ctx),

@@ -8,6 +8,8 @@ import os
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from evalapp.db.urls import without_password
+
 RECENT_LIMIT = 8
 SETTINGS_ENV = "EVALAPP_SETTINGS"  # an INI file path (tests and portable use)
 
@@ -60,7 +62,8 @@ def set_window_geometry(geometry: QByteArray) -> None:
 
 
 def last_evaluation(database: str) -> int | None:
-    value = _get_json("session/last_evaluation", {}).get(database)
+    remembered = _get_json("session/last_evaluation", {})
+    value = remembered.get(without_password(database)) if isinstance(remembered, dict) else None
     return value if isinstance(value, int) else None
 
 
@@ -68,7 +71,9 @@ def set_last_evaluation(database: str, evaluation_id: int | None) -> None:
     remembered = _get_json("session/last_evaluation", {})
     if not isinstance(remembered, dict):
         remembered = {}
-    remembered[database] = evaluation_id
+    # keys written by older versions may hold a password: keep them only without it
+    remembered = {without_password(k): v for k, v in remembered.items()}
+    remembered[without_password(database)] = evaluation_id
     _set_json("session/last_evaluation", remembered)
 
 
@@ -91,21 +96,28 @@ def clear_recent_files() -> None:
 
 
 def database(default: str) -> str:
-    """The database this machine used last (a file or a server URL), else ``default``."""
+    """The database this machine used last (a file or a server URL), else ``default``. A
+    server URL is kept without its password (asked once per session); one stored in clear by
+    an older version is returned for this session and rewritten without it."""
     value = settings().value("database/target", "")
-    return value if isinstance(value, str) and value else default
+    if not isinstance(value, str) or not value:
+        return default
+    if without_password(value) != value:
+        _set_plain("database/target", without_password(value))
+    return value
 
 
 def set_database(target: str) -> None:
-    """Remember the database given with --db (e.g. the meeting room's server) for next time."""
-    _set_plain("database/target", target)
+    """Remember the database given with --db (e.g. the meeting room's server) for next time,
+    never with its password."""
+    _set_plain("database/target", without_password(target))
 
 
 def notice_texts(database: str, evaluation_id: int) -> dict | None:
     """The notice texts (版头, 正文, 版记 …) last used for this evaluation, or None."""
     remembered = _get_json("print/notice_texts", {})
-    value = remembered.get(f"{database}#{evaluation_id}") if isinstance(remembered, dict) \
-        else None
+    key = f"{without_password(database)}#{evaluation_id}"  # never a password in settings
+    value = remembered.get(key) if isinstance(remembered, dict) else None
     return value if isinstance(value, dict) else None
 
 
@@ -113,7 +125,7 @@ def set_notice_texts(database: str, evaluation_id: int, texts: dict | None) -> N
     remembered = _get_json("print/notice_texts", {})
     if not isinstance(remembered, dict):
         remembered = {}
-    key = f"{database}#{evaluation_id}"
+    key = f"{without_password(database)}#{evaluation_id}"
     if texts is None:
         remembered.pop(key, None)
     else:

@@ -15,7 +15,7 @@ from evalapp.paths import migrations_dir
 
 # The newest migration. An up-to-date database opens without loading Alembic (a faster
 # start); tests/test_database.py checks that this is Alembic's head.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0007"
 
 
 class DatabaseError(DomainError):
@@ -58,6 +58,9 @@ class Database:
         self.url = url
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        # SQLite: the file's restore generation when this station opened it (PRAGMA
+        # user_version, changed by every restore); a save finding another one is refused.
+        self.generation: int | None = None
 
     def session(self) -> Session:
         return self._factory()
@@ -75,7 +78,9 @@ class Database:
 
 def open_database(target: str | Path, migrate: bool = True) -> Database:
     """Open (creating if needed) a database and bring its schema to this version."""
+    from evalapp.db.urls import register
     url = to_url(target)
+    register(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
@@ -87,6 +92,10 @@ def open_database(target: str | Path, migrate: bool = True) -> Database:
     database = Database(url, engine)
     if migrate:
         _migrate(database)
+    if parsed.get_backend_name() == "sqlite":
+        with engine.connect() as connection:
+            database.generation = int(
+                connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
     return database
 
 
@@ -130,4 +139,6 @@ def backup_copy(path: Path, label: str) -> Path:
             dest.close()
     finally:
         source.close()
+    from evalapp.db.file_seal import embed_seal
+    embed_seal(target)  # restorable like any backup: it carries its own check
     return target

@@ -273,6 +273,23 @@ class AuditEntry(Base):
     # Tamper evidence: SHA-256 over this row's content and the previous row's hash.
     prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # What the sealed data looked like after this change (audit_state.py), under the hash.
+    state: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class StationKit(Base):
+    """The key the master issued to an offline entry station (离线录入包): batches exported
+    with it carry an HMAC the master checks before merging."""
+
+    __tablename__ = "station_kits"
+    __table_args__ = (UniqueConstraint("kit_id", name="uq_station_kits_kit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    kit_id: Mapped[str] = mapped_column(String(32))
+    station: Mapped[str] = mapped_column(String(100))
+    secret: Mapped[str] = mapped_column(String(64))
+    issued_by: Mapped[str] = mapped_column(String(50))
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class BallotDraft(Base):

@@ -1,17 +1,18 @@
 """Backups through SQLite's online backup API: automatic (rotated), to a chosen folder, and
-restore after checking the copy's integrity, checksum and final-result digests."""
+restore after checking the copy's own check, integrity and a full verify of every evaluation
+in it; a restore that would change the evaluation or go back in time is confirmed by name;
+the swap happens in one write transaction on the live file, so other stations notice."""
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from evalapp.db.engine import Database
+from evalapp.db.file_seal import SQLITE_MAGIC, embed_seal, masked_hash, stored_seal
 from evalapp.domain import DomainError
 
 BACKUP_DIR_NAME = "备份"
@@ -37,6 +38,7 @@ class BackupCheck:
     path: Path
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)  # to confirm before restoring
 
     @property
     def ok(self) -> bool:
@@ -45,7 +47,10 @@ class BackupCheck:
     def text(self) -> str:
         lines = [f"备份文件:{self.path}"]
         lines += ["✗ " + p for p in self.problems] + ["· " + n for n in self.notes]
-        lines.append("结论:" + ("可以恢复" if self.ok else "不能恢复"))
+        lines += ["⚠ " + d for d in self.differences]
+        lines.append("结论:" + ("不能恢复" if not self.ok else
+                                "可以恢复,但须确认上面标 ⚠ 的不同之处" if self.differences
+                                else "可以恢复"))
         return "\n".join(lines)
 
 
@@ -102,7 +107,8 @@ def make_backup(db: Database | Path | str, kind: str = "手动", folder: Path | 
                 ) -> Path:
     """Back up the live database into ``folder`` (default: 备份 beside it); returns the file.
 
-    A ``.sha256`` file beside the copy lets a restore notice a copy damaged later (USB stick).
+    The copy carries its own check (embed_seal: a hash of the whole file in its header), so
+    a copy damaged later (USB stick) is refused even without the ``.sha256`` file beside it.
     """
     live = _live_path(db)
     if not live.exists():
@@ -113,6 +119,7 @@ def make_backup(db: Database | Path | str, kind: str = "手动", folder: Path | 
         target = _target_name(target_dir, live.stem, kind)
         partial = target.with_name(target.name + ".part")
         sqlite_copy(live, partial)
+        embed_seal(partial)
         checksum = file_sha256(partial)
         partial.replace(target)
         target.with_name(target.name + CHECKSUM_SUFFIX).write_text(
@@ -175,102 +182,58 @@ def integrity_problems(path: Path | str) -> list[str]:
     return [] if rows == ["ok"] else [f"完整性检查未通过:{r}" for r in rows[:20]]
 
 
-def _checksum_problems(path: Path, check: BackupCheck) -> None:
+def file_problems(path: Path) -> tuple[list[str], list[str]]:
+    """(problems, notes) of a backup file's bytes: empty, truncated, not a database, or not
+    matching the check it carries (or, for an old backup, its .sha256 file)."""
+    if not path.exists():
+        return [f"文件不存在:{path}"], []
+    data = path.read_bytes()
+    if not data:
+        return ["文件是空的(0 字节):不是备份,或复制时出错"], []
+    if len(data) < 100 or not data.startswith(SQLITE_MAGIC):
+        return ["不是数据库文件(文件开头不对,可能已损坏或不是本程序的备份)"], []
+    page = int.from_bytes(data[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(data[28:32], "big")
+    if page < 512 or page & (page - 1) or len(data) % page or (
+            pages and data[24:28] == data[92:96] and pages * page != len(data)):
+        return [f"文件不完整(被截断或多出了内容):{len(data)} 字节"], []
+    if data[24:28] != data[92:96]:
+        return ["文件头已损坏(文件在备份后被改动或已损坏)"], []
+    stored = stored_seal(data)
+    if stored != bytes(8):
+        if stored != masked_hash(data):
+            return ["文件内容与它自带的校验值不符:备份在备份后被改动或已损坏(如 U 盘损坏),不能恢复"], []
+        return [], ["文件自带的校验值一致"]
     sidecar = path.with_name(path.name + CHECKSUM_SUFFIX)
     if not sidecar.exists():
-        check.notes.append("没有校验文件(.sha256),只做完整性与摘要检查")
-        return
-    expected = sidecar.read_text(encoding="utf-8").split()[0].lower()
+        return ["备份文件没有自带的校验值(旧版本程序做的备份,或不是备份),也没有校验文件"
+                "(.sha256),无法证明它没有损坏,不能恢复"], []
+    expected = (sidecar.read_text(encoding="utf-8").split() or [""])[0].lower()
     if file_sha256(path) != expected:
-        check.problems.append("文件校验值与备份时不同:备份文件在备份后被改动或已损坏")
-    else:
-        check.notes.append("文件校验值与备份时一致")
-
-
-def _digest_problems(path: Path, check: BackupCheck) -> None:
-    """Open a scratch copy (migrated to this version) and verify every final result."""
-    from evalapp.db.engine import open_database
-    from evalapp.services.audit_chain import check_chain
-    from evalapp.services.evaluations import list_evaluations
-    from evalapp.services.verify import final_digest_problems
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "check.db"
-        sqlite_copy(path, copy)
-        db = open_database(copy)
-        try:
-            chain = check_chain(db)
-            check.problems += [f"操作日志:{b.message}" for b in chain.breaks]
-            for info in list_evaluations(db):
-                problems, note = final_digest_problems(db, info.id)
-                check.problems += [f"“{info.name}”:{p}" for p in problems]
-                if note:
-                    check.notes.append(f"“{info.name}”:{note}")
-        finally:
-            db.dispose()
-
-
-def check_backup(path: Path | str) -> BackupCheck:
-    """Integrity, checksum, audit chain and final-result digests of a backup file."""
-    path = Path(path)
-    check = BackupCheck(path)
-    check.problems += integrity_problems(path)
-    if not check.ok:
-        return check
-    _checksum_problems(path, check)
-    try:
-        _digest_problems(path, check)
-    except DomainError as exc:
-        check.problems.append(str(exc))
-    except Exception as exc:  # noqa: BLE001 - any failure to read it means: do not restore
-        check.problems.append(f"无法读取备份内容:{exc.__class__.__name__}: {exc}")
-    return check
-
-
-def _set_aside(live: Path) -> Path | None:
-    """Keep the current file before it is replaced (a damaged one is copied byte for byte)."""
-    if not live.exists():
-        return None
-    aside_dir = default_folder(live)
-    aside_dir.mkdir(parents=True, exist_ok=True)
-    target = _target_name(aside_dir, live.stem, "恢复前")
-    if not integrity_problems(live):
-        sqlite_copy(live, target)
-        return target
-    for suffix in ("", "-wal", "-shm"):
-        source = live.with_name(live.name + suffix)
-        if source.exists():
-            shutil.copy2(source, target.with_name(target.name + suffix))
-    return target
-
-
-def restore(live: Path | str, backup: Path | str) -> Path | None:
-    """Replace the live database by a checked backup; returns where the old file was put.
-
-    The caller must close every connection to the live file first (Database.dispose()).
-    """
-    live, backup = Path(live), Path(backup)
-    check = check_backup(backup)
-    if not check.ok:
-        raise BackupError("备份文件未通过检查,没有恢复:\n" + "\n".join(check.problems))
-    try:
-        aside = _set_aside(live)
-        try:
-            sqlite_copy(backup, live)
-        except sqlite3.Error:  # a damaged live file: start from an empty one
-            for suffix in ("", "-wal", "-shm"):
-                live.with_name(live.name + suffix).unlink(missing_ok=True)
-            sqlite_copy(backup, live)
-    except (OSError, sqlite3.Error) as exc:
-        raise BackupError(f"恢复失败:{exc}") from None
-    problems = integrity_problems(live)
-    if problems:
-        raise BackupError("恢复后检查未通过:" + ";".join(problems))
-    return aside
+        return ["文件校验值与备份时不同:备份文件在备份后被改动或已损坏"], []
+    return [], ["旧版本备份:没有自带校验值,已按校验文件(.sha256)核对一致"]
 
 
 def latest_good_backup(folder: Path | str) -> Path | None:
-    """The newest backup in a folder that passes the integrity check."""
+    """The newest backup in a folder that passes its own check and the integrity check."""
     for info in list_backups(folder):
-        if not integrity_problems(info.path):
+        if not file_problems(info.path)[0] and not integrity_problems(info.path):
             return info.path
     return None
+
+
+# The restore itself (checks against the live file, the swap) lives in restore.py.
+from evalapp.services.restore import (  # noqa: E402
+    DatabaseRestored,
+    RestoreNeedsConfirmation,
+    check_backup,
+    restore,
+    restore_database,
+)
+
+__all__ = ["BackupCheck", "BackupError", "BackupInfo", "DatabaseRestored",
+           "RestoreNeedsConfirmation", "automatic_backup", "check_backup", "default_folder",
+           "embed_seal", "file_problems", "integrity_problems", "latest_good_backup",
+           "list_backups", "local_file", "make_backup", "restore", "restore_database", "rotate",
+           "sqlite_copy"]

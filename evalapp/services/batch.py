@@ -9,11 +9,13 @@ A batch file is UTF-8 JSON:
      "evaluation": {"name": …, "year": …, "identity": SHA-256 of settings and rosters},
      "ballots": [{"serial", "group", "own_department", "void_reason", "marks": {部门: 分},
                   "entered_by", "entry_uid"}, …],            (sorted by serial)
-     "not_exported": {"conflict": n, "reentry": n},
-     "checksum": SHA-256 over the canonical JSON of everything above}
+     "not_exported": {"conflict": n, "reentry": n}, "kit_id": the station kit's id,
+     "checksum": SHA-256 over the canonical JSON of everything above,
+     "mac": HMAC-SHA256 under the kit's secret of everything above (station_kit.py)}
 
-Import refuses a file whose checksum does not match (changed or damaged after export), a batch
-for another evaluation (name, year or settings/rosters differ), and a batch already imported
+Import refuses a file whose checksum does not match (damaged after export), whose HMAC does
+not match a kit the master issued to that station (edited after export, even re-checksummed),
+a batch for another evaluation (name, year or settings/rosters differ), and a batch already imported
 (its checksum is recorded in ``batches``). Each ballot then is new (added), the same as what
 is stored (a duplicate: skipped), or typed differently (a conflict: the two versions become two
 entries of the ballot in the double-entry reconciliation queue, and it does not count until a
@@ -46,6 +48,7 @@ from evalapp.services.context import (
     require,
     unit_of_work,
 )
+from evalapp.services import station_kit
 from evalapp.services.double_entry import CONFLICT, REENTRY
 from evalapp.services.store import load_data
 
@@ -88,8 +91,8 @@ def _canonical(value: object) -> str:
 
 
 def checksum_of(batch: dict) -> str:
-    """SHA-256 over the canonical JSON of the batch without its checksum."""
-    body = {k: v for k, v in batch.items() if k != "checksum"}
+    """SHA-256 over the canonical JSON of the batch without its checksum and HMAC."""
+    body = {k: v for k, v in batch.items() if k not in ("checksum", "mac")}
     return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
 
 
@@ -107,12 +110,17 @@ def _derived_uid(identity: str, station: str, ballot: m.Ballot) -> str:
 
 # ---------------------------------------------------------------- export
 
-def export_batch(db: Database, actor: Actor, evaluation_id: int, station: str,
-                 operator: str | None = None) -> dict:
-    """This station's ballots of an evaluation as a batch (a dict; ``write_batch`` saves it).
+def export_batch(db: Database, actor: Actor, evaluation_id: int, station: str | None,
+                 operator: str | None = None, kit: dict | None = None) -> dict:
+    """This station's ballots of an evaluation as a batch (a dict; ``write_batch`` saves it),
+    signed with the station's kit (station_kit.py; the station's name is the kit's).
     Ballots in conflict or sent back for re-entry are not exported (counted in the file)."""
     require(actor, ENTER)
-    station = (station or "").strip()
+    if kit is None:
+        raise DomainError("导出批次需要主机发给本录入点的录入包:请向主机管理员索取")
+    station = (station or kit["station"] or "").strip()
+    if station != kit["station"]:
+        raise DomainError(f"录入包是发给录入点“{kit['station']}”的,不能用来导出“{station}”的批次")
     operator = (operator or actor.name or "").strip()
     if not station:
         raise DomainError("导出批次必须填写录入点名称(如“2号机”)")
@@ -142,7 +150,9 @@ def export_batch(db: Database, actor: Actor, evaluation_id: int, station: str,
              "evaluation": {"name": data.settings.name, "year": data.settings.year,
                             "identity": identity},
              "ballots": ballots, "not_exported": skipped}
+    station_kit.sign(batch, kit)
     batch["checksum"] = checksum_of(batch)
+    station_kit.seal_batch(batch, kit)
     return batch
 
 
@@ -229,7 +239,10 @@ def import_batch(db: Database, actor: Actor, batch: dict | str | Path,
                 f"这个批次(录入点“{done.station}”,{done.operator} 于 {done.exported_at} 导出)"
                 f"已于 {done.imported_at:%Y-%m-%d %H:%M} 由 {done.imported_by} 导入过,"
                 "不再重复导入")
+        name = batch.get("station") or "批次文件"
+        kit = station_kit.check_mac(s, batch, name)
         ev = _find_evaluation(s, batch, evaluation_id)
+        station_kit.check_kit_evaluation(kit, ev, name)
         from evalapp.services.batch_merge import BatchMerger
         importer = BatchMerger(s, ev, batch, report)
         seen = set()

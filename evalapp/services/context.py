@@ -71,9 +71,23 @@ def unit_of_work(db: Database) -> Iterator[Session]:
             with session.begin():
                 serialise_writes(session)
                 yield session
+                check_not_restored(db, session)
         except IntegrityError as exc:  # a constraint the checks above did not name
             raise DomainError("保存未完成:与数据库中已有的数据冲突(可能另一台电脑刚刚保存了相同的"
                               "内容)。请刷新后核对再保存;已保存的数据没有改变。") from exc
+
+
+def check_not_restored(db: Database, session: Session) -> None:
+    """Refuse to commit into a file restored from a backup since this station opened it
+    (checked at the end of the write transaction, under the write lock: a restore cannot
+    slip in between). The station must sign in again and see the restored data."""
+    expected = getattr(db, "generation", None)
+    if expected is None:
+        return
+    current = session.connection().exec_driver_sql("PRAGMA user_version").scalar()
+    if int(current or 0) != expected:
+        from evalapp.services.backup import DatabaseRestored
+        raise DatabaseRestored()
 
 
 def get_evaluation(session: Session, evaluation_id: int, for_change: bool = False) -> Evaluation:

@@ -85,8 +85,18 @@ def read_inputs(db: Database, evaluation_id: int
 
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
     require(actor, VIEW_RESULTS)
-    data, previous, unconfirmed = read_inputs(db, evaluation_id)
-    return Results(data, tally_fast(data, previous), unconfirmed)
+    try:
+        data, previous, unconfirmed = read_inputs(db, evaluation_id)
+        result = tally_fast(data, previous)
+    except (KeyError, ValueError, ArithmeticError, TypeError) as exc:  # a hand-edited row
+        from evalapp.services.evaluations import previous_evaluation_id
+        from evalapp.services.malformed import unreadable
+        try:
+            previous_id = previous_evaluation_id(db, evaluation_id)
+        except Exception:  # noqa: BLE001 - the report names what it can
+            previous_id = None
+        raise unreadable(db, [evaluation_id, previous_id], exc) from exc
+    return Results(data, result, unconfirmed)
 
 
 def result_dict(result: TallyResult) -> dict:

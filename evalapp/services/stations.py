@@ -42,3 +42,13 @@ def changes_since(db: Database, evaluation_id: int, marker: int) -> tuple[bool, 
     enough to poll every 2–3 seconds from each station's results page and projector."""
     current = change_marker(db, evaluation_id)
     return current != marker, current
+
+
+def was_restored(db: Database) -> bool:
+    """Whether the database file was restored from a backup since this station opened it
+    (its saves are then refused: "数据库已恢复,请重新登录")."""
+    if getattr(db, "generation", None) is None:
+        return False
+    with db.engine.connect() as connection:
+        return int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0) \
+            != db.generation

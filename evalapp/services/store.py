@@ -82,6 +82,8 @@ def insert_evaluation(session: Session, data: EvaluationData, with_ballots: bool
         session.add(m.Adjustment(evaluation_id=ev.id, department_id=departments[a.department].id,
                                  points=a.points, reason=a.reason, veto=a.veto))
     if with_ballots and data.ballots:
+        from evalapp.services.audit_state import touch_all_ballots
+        touch_all_ballots(session, ev.id)  # bulk insert: the import's audit row seals them
         dept_ids = {name: d.id for name, d in departments.items()}
         session.execute(m.Ballot.__table__.insert(), [
             {"evaluation_id": ev.id, "serial": b.serial, "group_id": groups[b.group].id,

@@ -82,11 +82,16 @@ class IntegrityPage(Page):
         self.ack_button = _button("确认票数…", self.acknowledge)
         self._report_of: tuple | None = None  # (evaluation, status) the report was made for
         self._backup_elsewhere: tuple | None = None  # (time, path) of a backup to a folder
+        self.result_code = QLineEdit()
+        self.chain_code = QLineEdit()
+        for edit, what in ((self.result_code, "结果校验码"), (self.chain_code, "日志校验码")):
+            edit.setPlaceholderText(f"签字文件上的{what}(可不填)")
+            edit.setMaxLength(24)
         final = QGroupBox("定稿")
         box = QVBoxLayout(final)
         row = QHBoxLayout()  # first: the buttons never move when the texts below change
         for b in (self.finalise_button, self.unlock_button, self.ack_button,
-                  _button("核对(&K)", self.verify)):
+                  _button("核对(&K)", self.verify), self.result_code, self.chain_code):
             row.addWidget(b)
         row.addStretch()
         box.addLayout(row)
@@ -213,7 +218,9 @@ class IntegrityPage(Page):
 
     def verify(self) -> None:
         info = self._info()
-        report = self.call(verify, self.ctx.db, self.ctx.evaluation_id)
+        report = self.call(verify, self.ctx.db, self.ctx.evaluation_id,
+                           result_code=self.result_code.text().strip() or None,
+                           chain_code=self.chain_code.text().strip() or None)
         if report is not None:
             self.report.setPlainText(with_check_codes(report.text()))
             self._report_of = (info.id, info.status) if info else None
@@ -273,26 +280,24 @@ class IntegrityPage(Page):
         path, _ = QFileDialog.getOpenFileName(self, "选择要恢复的备份", start, "数据库备份 (*.db)")
         if not path or live is None:
             return
-        check = backups.check_backup(path)
+        check = backups.check_backup(path, live)
         if not check.ok:
             QMessageBox.warning(self, "不能恢复", check.text())
             return
-        answer = QMessageBox.question(self, "从备份恢复", check.text() + "\n\n用这个备份替换当前数据库吗?"
-                                      "(当前数据库会先另存一份)")
+        question = check.text() + "\n\n用这个备份替换当前数据库吗?(当前数据库会先另存一份)"
+        if check.differences:
+            question = (check.text() + "\n\n⚠ 这个备份与当前数据库有上述不同。确实要用它替换当前"
+                        "数据库吗?(当前数据库会先另存一份)")
+        answer = QMessageBox.question(self, "从备份恢复", question)
         if answer == QMessageBox.StandardButton.Yes:
-            self.restore_from(path)
+            self.restore_from(path, confirmed=True)
 
-    def restore_from(self, path: str) -> None:
-        from evalapp.db.engine import open_database
-        live = self.ctx.db.file_path
-        self.ctx.db.dispose()
+    def restore_from(self, path: str, confirmed: bool = False) -> None:
         try:
-            aside = backups.restore(live, path)
+            self.ctx.db, aside = backups.restore_database(self.ctx.db, path, confirmed)
         except backups.BackupError as exc:
             self.show_error(exc, "恢复失败")
             return
-        finally:
-            self.ctx.db = open_database(live)
         ids = [e.id for e in list_evaluations(self.ctx.db)]
         self.ctx.set_evaluation(self.ctx.evaluation_id if self.ctx.evaluation_id in ids
                                 else (ids[-1] if ids else None))

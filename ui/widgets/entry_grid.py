@@ -170,7 +170,8 @@ class EntryGrid(QTableView):
         """A key that does nothing here: a short visual cue (the row flashes) and why."""
         QApplication.beep()
         self.entry_model.flash(self._row)
-        QTimer.singleShot(FLASH_MS, lambda row=self._row: self.entry_model.flash(row, False))
+        row = self._row  # the model is the timer's context: no call after the page is gone
+        QTimer.singleShot(FLASH_MS, self.entry_model, lambda: self.entry_model.flash(row, False))
         self.refused.emit(reason)
 
     def _advance(self) -> None:
