@@ -301,6 +301,7 @@ class _BookReader:
                     if line:
                         rows.setdefault(number, {}).update(line)
                 merged = parser.merged_cells
+                hidden_data(rows, parser, problems)
         except WorkbookError:
             raise
         except Exception:
@@ -369,6 +370,29 @@ class _BookReader:
                 name, min_row, column(min_col), None,
                 f"合并单元格 {merge.ref}:合并后只有左上角的单元格有内容,其余按空白读取,"
                 "会丢失数据:请取消合并,并在每个单元格填入内容"))
+
+
+def _hidden(attrs: dict, size: str) -> bool:
+    return attrs.get("hidden") in ("1", "true") or attrs.get(size) in ("0", "0.0")
+
+
+def hidden_data(rows: dict[int, dict[int, object]], parser, problems: list) -> None:
+    """Data in a hidden row or column (or one of zero height or width, or filtered out) is
+    invisible in Excel yet would be imported: refuse it, once per row and per column."""
+    message = ("{what}是隐藏的(在 Excel 中看不到),但有数据:请取消隐藏并核对,"
+               "或删除这些数据后再导入")
+    for key, attrs in parser.row_dimensions.items():
+        number = int(key)
+        if _hidden(attrs, "ht") and rows.get(number):
+            problems.append((number, min(rows[number]), message.format(what="此行"), None))
+    for attrs in parser.column_dimensions.values():
+        if not _hidden(attrs, "width"):
+            continue
+        low, high = int(attrs.get("min", 0)), int(attrs.get("max", 0))
+        found = next(((n, c) for n, cells in sorted(rows.items()) for c in sorted(cells)
+                      if low <= c <= high), None)
+        if found is not None:
+            problems.append((*found, message.format(what="此列"), None))
 
 
 def _dense(rows: dict[int, dict[int, object]]) -> list[tuple]:
