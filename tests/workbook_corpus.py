@@ -524,6 +524,21 @@ def bomb(path: Path) -> Path:
 case("zip_bomb", Err("", None, None, "压缩比异常"))(bomb)
 
 
+def many_strings(path: Path) -> Path:
+    """66 MB of shared strings that hardly compress (random hex, so no ratio alarm)."""
+    import random
+    book_edit(path, lambda b: None)
+    text = random.Random(7).randbytes(33 * 2**20).hex()
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("xl/sharedStrings.xml",
+                         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         f"<si><t>{text}</t></si></sst>")
+    return path
+
+
+case("huge_shared_strings", Err("", None, None, "文字共有"))(many_strings)
+
+
 # --------------------------------------------------------------------------- the file itself
 
 def write_bytes(data: bytes):

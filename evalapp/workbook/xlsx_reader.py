@@ -30,6 +30,7 @@ MAX_ROWS = 100_000          # rows in one sheet (a city evaluation has a few tho
 MAX_COLUMNS = 2_000         # columns in one sheet (one per department in 选票)
 MAX_CELLS = 6_000_000       # cells in the whole workbook, blank formatted ones included
 MAX_UNCOMPRESSED = 512 * 2**20  # bytes of XML once unzipped
+MAX_STRINGS = 64 * 2**20    # bytes of the shared-strings part (all of it is held in memory)
 MAX_RATIO = 100             # unzipped / zipped, for entries over 1 MB (a zip bomb is ~1000)
 MAX_ENTRIES = 5_000         # files inside the zip
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
@@ -160,6 +161,9 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
         raise _fatal(f"工作簿解压后有 {total // 2**20} MB,超过上限 {MAX_UNCOMPRESSED // 2**20} MB:"
                      "请删除多余的工作表、行、列或格式后再导入")
     for info in infos:
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_STRINGS:
+            raise _fatal(f"工作簿中的文字共有 {info.file_size // 2**20} MB,超过上限 "
+                         f"{MAX_STRINGS // 2**20} MB,不像考评工作簿:请删除多余的内容后再导入")
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _fatal(f"工作簿内部文件“{info.filename}”的压缩比异常"
                          f"({info.compress_size} 字节解压后为 {info.file_size} 字节),"
