@@ -284,7 +284,8 @@ case("zero_width_mark_column", Err("选票", 1, "H", "此列是隐藏的"))(
     lambda p: xml_edit(p, "选票", lambda t: t.replace(
         "<sheetData>", '<cols><col min="8" max="8" width="0" customWidth="1"/></cols><sheetData>')))
 case("zero_height_ballot_row", Err("选票", 7, "A", "此行是隐藏的"))(
-    lambda p: xml_edit(p, "选票", lambda t: t.replace('<row r="7">', '<row r="7" ht="0" customHeight="1">')))
+    lambda p: xml_edit(p, "选票", lambda t: t.replace('<row r="7">',
+                                                    '<row r="7" ht="0" customHeight="1">')))
 case("hidden_empty_row_is_fine", Ok(lambda d: len(d.ballots) == 10))(hide_row("选票", 40))
 
 
