@@ -262,6 +262,33 @@ case("header_full_width_space", Ok(lambda d: len(d.ballots) == 10))(
     cell_set("选票", "A1", "\u3000票号"))
 
 
+def hide_row(sheet: str, row: int):
+    def change(book):
+        book[sheet].row_dimensions[row].hidden = True
+    return edited(change)
+
+
+def hide_columns(sheet: str, letter: str, width: float | None = None):
+    def change(book):
+        if width is None:
+            book[sheet].column_dimensions[letter].hidden = True
+        else:
+            book[sheet].column_dimensions[letter].width = width
+    return edited(change)
+
+
+case("hidden_ballot_row", Err("选票", 5, "A", "此行是隐藏的"))(hide_row("选票", 5))
+case("hidden_department_row", Err("部门", 3, "A", "此行是隐藏的"))(hide_row("部门", 3))
+case("hidden_mark_column", Err("选票", 1, "G", "此列是隐藏的"))(hide_columns("选票", "G"))
+case("zero_width_mark_column", Err("选票", 1, "H", "此列是隐藏的"))(
+    lambda p: xml_edit(p, "选票", lambda t: t.replace(
+        "<sheetData>", '<cols><col min="8" max="8" width="0" customWidth="1"/></cols><sheetData>')))
+case("zero_height_ballot_row", Err("选票", 7, "A", "此行是隐藏的"))(
+    lambda p: xml_edit(p, "选票", lambda t: t.replace('<row r="7">',
+                                                    '<row r="7" ht="0" customHeight="1">')))
+case("hidden_empty_row_is_fine", Ok(lambda d: len(d.ballots) == 10))(hide_row("选票", 40))
+
+
 # --------------------------------------------------------------------------- sheets
 
 def add_sheet(title: str, state: str = "hidden", copy_of: str | None = None, rows=()):
@@ -496,6 +523,21 @@ def bomb(path: Path) -> Path:
 
 
 case("zip_bomb", Err("", None, None, "压缩比异常"))(bomb)
+
+
+def many_strings(path: Path) -> Path:
+    """66 MB of shared strings that hardly compress (random hex, so no ratio alarm)."""
+    import random
+    book_edit(path, lambda b: None)
+    text = random.Random(7).randbytes(33 * 2**20).hex()
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("xl/sharedStrings.xml",
+                         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         f"<si><t>{text}</t></si></sst>")
+    return path
+
+
+case("huge_shared_strings", Err("", None, None, "文字共有"))(many_strings)
 
 
 # --------------------------------------------------------------------------- the file itself

@@ -15,7 +15,8 @@ import re
 # alternation of them all is several times slower).
 FORMULA = re.compile(rb"<f[ >/]")
 WIDE_COLUMN = re.compile(rb'<c r="[A-Z]{3}')
-NOT_PLAIN = (b't="e"', b't="d"', b"<mergeCell", b"<c>")  # error, ISO date, merge, no reference
+NOT_PLAIN = (b't="e"', b't="d"', b"<mergeCell", b"<c>",  # error, ISO date, merge, no reference
+             b"hidden=", b'ht="0"', b'width="0"')  # a hidden (or squeezed) row or column
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 COLUMN = re.compile(rb'<c r="([A-Z]+)')
 MAX_EXACT_INT = 2 ** 53

@@ -30,6 +30,7 @@ MAX_ROWS = 100_000          # rows in one sheet (a city evaluation has a few tho
 MAX_COLUMNS = 2_000         # columns in one sheet (one per department in 选票)
 MAX_CELLS = 6_000_000       # cells in the whole workbook, blank formatted ones included
 MAX_UNCOMPRESSED = 512 * 2**20  # bytes of XML once unzipped
+MAX_STRINGS = 64 * 2**20    # bytes of the shared-strings part (all of it is held in memory)
 MAX_RATIO = 100             # unzipped / zipped, for entries over 1 MB (a zip bomb is ~1000)
 MAX_ENTRIES = 5_000         # files inside the zip
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
@@ -160,6 +161,9 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
         raise _fatal(f"工作簿解压后有 {total // 2**20} MB,超过上限 {MAX_UNCOMPRESSED // 2**20} MB:"
                      "请删除多余的工作表、行、列或格式后再导入")
     for info in infos:
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_STRINGS:
+            raise _fatal(f"工作簿中的文字共有 {info.file_size // 2**20} MB,超过上限 "
+                         f"{MAX_STRINGS // 2**20} MB,不像考评工作簿:请删除多余的内容后再导入")
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _fatal(f"工作簿内部文件“{info.filename}”的压缩比异常"
                          f"({info.compress_size} 字节解压后为 {info.file_size} 字节),"
@@ -301,6 +305,7 @@ class _BookReader:
                     if line:
                         rows.setdefault(number, {}).update(line)
                 merged = parser.merged_cells
+                hidden_data(rows, parser, problems)
         except WorkbookError:
             raise
         except Exception:
@@ -369,6 +374,29 @@ class _BookReader:
                 name, min_row, column(min_col), None,
                 f"合并单元格 {merge.ref}:合并后只有左上角的单元格有内容,其余按空白读取,"
                 "会丢失数据:请取消合并,并在每个单元格填入内容"))
+
+
+def _hidden(attrs: dict, size: str) -> bool:
+    return attrs.get("hidden") in ("1", "true") or attrs.get(size) in ("0", "0.0")
+
+
+def hidden_data(rows: dict[int, dict[int, object]], parser, problems: list) -> None:
+    """Data in a hidden row or column (or one of zero height or width, or filtered out) is
+    invisible in Excel yet would be imported: refuse it, once per row and per column."""
+    message = ("{what}是隐藏的(在 Excel 中看不到),但有数据:请取消隐藏并核对,"
+               "或删除这些数据后再导入")
+    for key, attrs in parser.row_dimensions.items():
+        number = int(key)
+        if _hidden(attrs, "ht") and rows.get(number):
+            problems.append((number, min(rows[number]), message.format(what="此行"), None))
+    for attrs in parser.column_dimensions.values():
+        if not _hidden(attrs, "width"):
+            continue
+        low, high = int(attrs.get("min", 0)), int(attrs.get("max", 0))
+        found = next(((n, c) for n, cells in sorted(rows.items()) for c in sorted(cells)
+                      if low <= c <= high), None)
+        if found is not None:
+            problems.append((*found, message.format(what="此列"), None))
 
 
 def _dense(rows: dict[int, dict[int, object]]) -> list[tuple]:
