@@ -101,6 +101,13 @@ class BallotMatrix(Sequence):
         yield "]"
 
 
+def _compact(text: str) -> bool:
+    """Marks stored as models.MarksJSON writes them: {"12":"85.5","13":"90"} (no escapes, no
+    spaces) — four quotes per mark."""
+    return (text.startswith('{"') and text.endswith('"}') and "\\" not in text
+            and text.count('"') == 4 * text.count('":"'))
+
+
 class MatrixBuilder:
     """Fills a BallotMatrix one ballot at a time (marks as a {department: text} mapping), or
     a chunk of ballots at a time from the database's stored JSON texts (``add_stored``)."""
@@ -174,26 +181,30 @@ class MatrixBuilder:
             row = self._head(serial, group, own, void)
             if not text or len(text) <= 2:
                 continue
-            if "\\" in text:
-                raw = json.loads(text)
-                self._put([row] * len(raw), [column_of_id[int(k)] for k in raw],
-                          self._codes_of(raw.values()))
-                continue
-            plain_rows.append(row)
-            plain_texts.append(text)
+            if _compact(text):
+                plain_rows.append(row)
+                plain_texts.append(text)
+            else:  # escapes, spaces, a hand edit: the JSON decoder reads it
+                self._put_decoded(row, text, column_of_id)
         if not plain_rows:
             return
         parts = "".join(plain_texts).split('"')
         counts = [t.count('":"') for t in plain_texts]
         ids = np.fromstring(",".join(parts[1::4]), dtype=np.int64, sep=",")
         lookup = self._id_lookup(column_of_id)
-        if len(ids) != sum(counts) or (len(ids) and ids.max() >= len(lookup)):
-            raise ValueError("stored marks are not in the expected form")
-        columns = lookup[ids]
-        if (columns < 0).any():
-            raise ValueError("stored marks name a department of another evaluation")
+        columns = lookup[ids] if len(ids) == sum(counts) and (
+            not len(ids) or (ids.min() >= 0 and ids.max() < len(lookup))) else None
+        if columns is None or (columns < 0).any() or set(parts[2::4]) != {":"}:
+            for row, text in zip(plain_rows, plain_texts):  # not what it seemed: decode
+                self._put_decoded(row, text, column_of_id)
+            return
         self._put(np.repeat(np.asarray(plain_rows, dtype=np.intp), counts), columns,
                   self._codes_of(parts[3::4]))
+
+    def _put_decoded(self, row: int, text: str, column_of_id: dict[int, int]) -> None:
+        raw = json.loads(text)
+        self._put([row] * len(raw), [column_of_id[int(k)] for k in raw],
+                  self._codes_of(list(raw.values())))
 
     def _id_lookup(self, column_of_id: dict[int, int]) -> np.ndarray:
         cached = getattr(self, "_lookup", None)

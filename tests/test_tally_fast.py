@@ -166,3 +166,28 @@ def test_packed_read_from_the_database_equals_the_plain_read(db):
     assert list(matrix.ballots) == plain.ballots
     assert evaluation_digest(matrix) == evaluation_digest(plain) == old_digest(plain)
     assert_same(compute_results(db, evaluation_id).result, tally(plain))
+
+
+def test_marks_written_by_hand_are_read_like_stored_ones(db):
+    """A marks text with spaces or escapes (a hand edit, another writer) goes through the
+    JSON decoder: the packed read still equals the plain read."""
+    import json as json_module
+
+    from sqlalchemy import text
+
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.evaluations import get_evaluation, import_evaluation
+    from evalapp.services.store import load_data
+    data = small([Ballot("1", "甲", {"A": "80", "B": "90"}), Ballot("2", "甲", {"A": "70"}),
+                  Ballot("3", "乙", {"B": "60"})])
+    evaluation_id = import_evaluation(db, SYSTEM, data)
+    with db.session() as s:
+        ids = {d.name: d.id for d in get_evaluation(s, evaluation_id).departments}
+        s.execute(text("UPDATE ballots SET marks = :m WHERE serial = '2'"),
+                  {"m": json_module.dumps({str(ids["A"]): "75", str(ids["C\"引号"]): "65"})})
+        s.commit()
+        ev = get_evaluation(s, evaluation_id)
+        plain, matrix = load_data(s, ev), load_data(s, ev, packed=True)
+    assert list(matrix.ballots) == plain.ballots
+    assert plain.ballots[1].marks == {"A": "75", "C\"引号": "65"}
+    assert evaluation_digest(matrix) == evaluation_digest(plain)
