@@ -116,10 +116,9 @@ class EntryPage(Page):
     def _buttons(self) -> QWidget:
         page_shortcut(self, "Alt+L", self.side.focus_recent)
         actions = [("保存", "Ctrl+S", self.request_save), ("新选票", "Ctrl+N", self.new_ballot),
-                   ("打开已录选票", "Ctrl+O", self.open_ballot),
-                   ("作废选票", "Ctrl+D", self.void_ballot)]
+                   ("打开", "Ctrl+O", self.open_ballot), ("作废", "Ctrl+D", self.void_ballot)]
         if self.ctx.may(MANAGE):
-            actions.append(("撤回选票", "Ctrl+Shift+W", self.withdraw_ballot))
+            actions.append(("撤回", "Ctrl+Shift+W", self.withdraw_ballot))
         page_shortcut(self, "F5", self.refresh_side)  # named in the progress panel's title
         self.actions_box = action_bar(self, actions)
         return self.actions_box

@@ -85,7 +85,8 @@ class IntegrityPage(Page):
         self.result_code = QLineEdit()
         self.chain_code = QLineEdit()
         for edit, what in ((self.result_code, "结果校验码"), (self.chain_code, "日志校验码")):
-            edit.setPlaceholderText(f"签字文件上的{what}(可不填)")
+            edit.setPlaceholderText(what)  # short: the whole hint is in the tooltip
+            edit.setToolTip(f"签字文件(计票核对单)上的{what},可不填;填写后核对能查出打印之后的改写")
             edit.setMaxLength(24)
         final = QGroupBox("定稿")
         box = QVBoxLayout(final)

@@ -6,12 +6,13 @@ import re
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from evalapp.domain import Department, Group
 
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
 SERIAL_TYPED = r"[0-9A-Za-z_./\-]{0,50}"
+GROUP_WIDTH = 200  # px: a long group name is cut in the box (the list shows it whole)
 
 
 def next_serial(serial: str) -> str:
@@ -47,7 +48,7 @@ class EntryHeader(QWidget):
         self.serial.setValidator(QRegularExpressionValidator(QRegularExpression(SERIAL_TYPED),
                                                              self.serial))
         self.serial.setMaxLength(50)
-        self.serial.setMinimumWidth(110)
+        self.serial.setMinimumWidth(100)
         self.serial.setToolTip("票号(Alt+N),按 Enter 开始录入评分")
         self.serial.returnPressed.connect(self.serial_entered)
         self.own = QLineEdit()
@@ -62,16 +63,22 @@ class EntryHeader(QWidget):
         self._layout()
 
     def _layout(self) -> None:
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("评委类别(&G):", self.group), ("票号(&N):", self.serial),
-                             ("所属部门(&B):", self.own)):
+        """Two rows, so that the page fits a 1024-wide screen beside the progress panel:
+        类别 and 票号 first (every ballot), 所属部门 below (recusal groups only)."""
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        for column, (text, widget, row) in enumerate((
+                ("评委类别(&G):", self.group, 0), ("票号(&N):", self.serial, 0),
+                ("所属部门(&B):", self.own, 1))):
             label = QLabel(text)
             label.setBuddy(widget)
-            row.addWidget(label)
-            row.addWidget(widget)
-            row.addSpacing(8)
-        row.addWidget(self.own_name, 1)
+            place = 0 if row else column * 2
+            grid.addWidget(label, row, place)
+            grid.addWidget(widget, row, place + 1)
+        grid.addWidget(self.own_name, 1, 2, 1, 3)
+        grid.setColumnStretch(4, 1)
         font = self.font()
         font.setPointSize(font.pointSize() + 1)
         self.setFont(font)
@@ -84,7 +91,8 @@ class EntryHeader(QWidget):
         for i, g in enumerate(groups, start=1):
             self.group.addItem(f"{i} {g.name}{'(回避本部门)' if g.recusal else ''}", g.name)
         self.group.blockSignals(False)
-        self.group.setMinimumWidth(self.group.sizeHint().width())
+        self.group.setMinimumWidth(min(self.group.sizeHint().width(), GROUP_WIDTH))
+        self.group.setMaximumWidth(max(self.group.minimumWidth(), GROUP_WIDTH))
         self.set_group(current)
         self._update_own()
 
