@@ -28,12 +28,18 @@ def _build(path, final: bool) -> None:
     create_demo(db)
     create_first_admin(db, "张主任", "secret-1")
     create_operator(db, ADMIN_ACTOR, "李录入", CLERK, "pin-22")
+    from dataclasses import replace
+
+    from evalapp.services.evaluations import get_data
+    from evalapp.services.roster import save_groups
+    save_groups(db, ADMIN_ACTOR, EV, [replace(g, expected=(g.expected or 0) + 5)
+                                      for g in get_data(db, EV).groups])  # room for new ballots
     B.add_ballot(db, CLERK_ACTOR, EV, B.BallotInput("T901", "群众代表", {"区委办公室": "91"}))
     B.add_ballot(db, CLERK_ACTOR, EV, B.BallotInput("T902", "部门互评", {"区委办公室": "88"},
                                                     own_department="区委组织部"))
     if final:
         acknowledge_counts(db, ADMIN_ACTOR, EV, "已核对纸质选票")
-        finalise(db, ADMIN_ACTOR, EV, backup=False)
+        finalise(db, ADMIN_ACTOR, EV, "secret-1", backup=False)
     db.dispose()
 
 
