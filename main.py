@@ -4,7 +4,7 @@ import sys
 
 SUBCOMMANDS = {"import", "results", "export", "template", "demo", "verify", "list",
                "notice", "lists", "feedback", "ballots", "backup", "restore",
-               "batch-export", "batch-import",
+               "batch-export", "batch-import", "scan-import",
                "-h", "--help"}
 
 
