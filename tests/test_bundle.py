@@ -62,6 +62,7 @@ def test_bundle_selftest_passes(bundle):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "bundle" in done.stdout and "selftest ok" in done.stdout
     assert "73 departments" in done.stdout and "notice PDF" in done.stdout
+    assert "scan sample: 37 rows" in done.stdout
     size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 1e6
     print(f"\nbundle {bundle.name}: {size_mb:.0f} MB\n{done.stdout}")
     assert size_mb < 400
