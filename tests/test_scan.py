@@ -146,9 +146,8 @@ def test_scan_import_end_to_end(db, tmp_path, grade):
     assert len(list_ballots(db, evaluation_id)) == len(truths)
 
 
-def test_doubtful_marks_are_kept_with_their_crops_and_audited(db, tmp_path):
-    data = _data(grade=True, groups=1)
-    evaluation_id = import_evaluation(db, SYSTEM, data)
+def doubtful_sheet(tmp_path, data):
+    """One 等次制 page: row 1 filled (优秀), row 2 ticked (良好), row 3 erased then 一般."""
     layout = sheet_layout(data, data.groups[0])
     pdf = write_sheets(data, data.settings.name, None, SheetOptions(copies=1))
     image = synthetic.render_pages(pdf, 200)[0]
@@ -164,6 +163,13 @@ def test_doubtful_marks_are_kept_with_their_crops_and_audited(db, tmp_path):
     synthetic.draw_mark(image, rng, row2[2], px, "blue", "full")  # … and the new choice
     path = tmp_path / "p.png"
     cv2.imwrite(str(path), image)
+    return path
+
+
+def test_doubtful_marks_are_kept_with_their_crops_and_audited(db, tmp_path):
+    data = _data(grade=True, groups=1)
+    evaluation_id = import_evaluation(db, SYSTEM, data)
+    path = doubtful_sheet(tmp_path, data)
     report = import_scans(db, Actor("扫描员", CLERK), [path])
     sheet = report.sheets[0]
     assert sheet.status == "review" and sheet.doubtful == 2, report.text()
@@ -181,7 +187,8 @@ def test_doubtful_marks_are_kept_with_their_crops_and_audited(db, tmp_path):
     with db.session() as s:
         crops = list(s.scalars(select(m.ScanCrop)))
         audit = s.scalar(select(m.AuditEntry).where(m.AuditEntry.action == "核对扫描选票"))
-    assert {c.resolved_by for c in crops} == {"核对员"}
+    assert {c.resolved_by for c in crops if c.row >= 0} == {"核对员"}
+    assert [c.png[:2] for c in crops if c.row < 0] == [b"\xff\xd8"]  # the whole page, JPEG
     assert json.loads(audit.new)["人工核对"] == {names[1]: "良好", names[2]: "一般"}
 
 

@@ -10,9 +10,10 @@ from ui.main_window import MainWindow
 from ui.pages.registry import page_classes
 
 EXPECTED = {
-    ADMIN: ["考评设置", "部门", "评委", "其他得分与加减分", "选票录入", "双人录入核对", "结果",
+    ADMIN: ["考评设置", "部门", "评委", "其他得分与加减分", "选票录入", "双人录入核对", "扫描核对",
+            "结果",
             "会场大屏", "打印", "定稿与备份", "操作日志"],
-    CLERK: ["选票录入"],
+    CLERK: ["选票录入", "扫描核对"],
     CHAIR: ["结果", "会场大屏", "打印"],
 }
 

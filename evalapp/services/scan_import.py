@@ -31,6 +31,7 @@ SAVED, REVIEW, CONFIRMED = "saved", "review", "confirmed"
 STATUS_WORDS = {SAVED: "已保存", REVIEW: "待人工核对", CONFIRMED: "已核对保存",
                 "unchanged": "已导入过(未改变)", "refused": "拒收"}
 SOURCE_WORD = "扫描"
+WHOLE_PAGE = -1  # ScanCrop.row of a whole straightened page (JPEG) kept for the review
 
 
 # ---------------------------------------------------------------- reading (no database)
@@ -48,6 +49,7 @@ class PageResult:
     bilevel: bool = False
     rows: list[dict] = field(default_factory=list)  # department, value, own, doubts, fills
     crops: dict[int, bytes] = field(default_factory=dict)  # row index → PNG of the row
+    page_image: bytes | None = None  # JPEG of the straightened page (kept for review)
 
 
 def _doubt(fills: list[list]) -> int:
@@ -103,6 +105,9 @@ def read_page(source: str, sha256: str, image, layouts: dict) -> PageResult:
         if row.doubts:
             ok, png = cv2.imencode(".png", reader.crop(scan.image, page, row.index))
             result.crops[row.index] = png.tobytes()
+    if result.crops:
+        ok, jpeg = cv2.imencode(".jpg", scan.image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+        result.page_image = jpeg.tobytes()
     return result
 
 
@@ -299,6 +304,8 @@ def _import_sheet(db: Database, actor: Actor, evaluation_id: int, data: Evaluati
         outcome.status = SAVED
         return outcome
     crops = [(n, r, got[n].crops[r["row"]]) for n, r in doubtful if r["row"] in got[n].crops]
+    crops += [(n, {"row": WHOLE_PAGE, "department": "", "doubts": [], "fills": []},
+               got[n].page_image) for n in sorted(got) if got[n].page_image]
     _store_sheet(db, evaluation_id, serial, first.group, hashes, sources, reading, REVIEW, None,
                  actor, crops)
     outcome.status = REVIEW
@@ -322,11 +329,11 @@ def _store_sheet(db, evaluation_id, serial, group, hashes, sources, reading, sta
                              department=row["department"],
                              reasons=json.dumps(row["doubts"], ensure_ascii=False),
                              fills=json.dumps(row["fills"], ensure_ascii=False),
-                             doubt=_doubt(row["fills"]), png=png))
+                             doubt=_doubt(row["fills"]) if row["fills"] else 0, png=png))
         if status == REVIEW:
             audit(s, actor, evaluation_id, "导入扫描选票(待核对)", serial,
                   new={"来源": SOURCE_WORD, "图像SHA-256": hashes,
-                       "存疑部门": [r["department"] for _, r, _ in crops]})
+                       "存疑部门": [r["department"] for _, r, _ in crops if r["department"]]})
 
 
 # ---------------------------------------------------------------- review
@@ -334,6 +341,7 @@ def _store_sheet(db, evaluation_id, serial, group, hashes, sources, reading, sta
 @dataclass
 class ReviewItem:
     crop_id: int
+    page: int
     serial: str
     group: str
     department: str
@@ -341,7 +349,6 @@ class ReviewItem:
     fills: list[list]  # [kind, value, fill, tone, state] per bubble
     doubt: int
     png: bytes
-    read_value: str | None  # what the machine read for the row (None: nothing definite)
 
 
 def review_queue(db: Database, evaluation_id: int) -> list[ReviewItem]:
@@ -352,12 +359,24 @@ def review_queue(db: Database, evaluation_id: int) -> list[ReviewItem]:
         rows = s.execute(select(m.ScanCrop, m.ScanSheet).join(
             m.ScanSheet, m.ScanCrop.sheet_id == m.ScanSheet.id).where(
             m.ScanSheet.evaluation_id == evaluation_id, m.ScanSheet.status == REVIEW,
-            m.ScanCrop.resolved_by.is_(None))).all()
-        items = [ReviewItem(c.id, sh.serial, groups[sh.group_id], c.department,
-                            json.loads(c.reasons), json.loads(c.fills), c.doubt, c.png, None)
+            m.ScanCrop.resolved_by.is_(None), m.ScanCrop.row != WHOLE_PAGE)).all()
+        items = [ReviewItem(c.id, c.page, sh.serial, groups[sh.group_id], c.department,
+                            json.loads(c.reasons), json.loads(c.fills), c.doubt, c.png)
                  for c, sh in rows]
     items.sort(key=lambda i: (-i.doubt, i.serial, i.department))
     return items
+
+
+def sheet_pages(db: Database, evaluation_id: int, serial: str) -> list[bytes]:
+    """The straightened pages (JPEG) kept for a sheet sent to review, in page order."""
+    with db.session() as s:
+        sheet = s.scalar(select(m.ScanSheet).where(m.ScanSheet.evaluation_id == evaluation_id,
+                                                   m.ScanSheet.serial == serial))
+        if sheet is None:
+            return []
+        return [c.png for c in s.scalars(select(m.ScanCrop).where(
+            m.ScanCrop.sheet_id == sheet.id, m.ScanCrop.row == WHOLE_PAGE)
+            .order_by(m.ScanCrop.page))]
 
 
 def resolve_sheet(db: Database, actor: Actor, evaluation_id: int, serial: str,
@@ -400,6 +419,8 @@ def resolve_sheet(db: Database, actor: Actor, evaluation_id: int, serial: str,
         sheet.status, sheet.ballot_id = CONFIRMED, info.id
         stamp = now()
         for crop in crops:
+            if crop.row == WHOLE_PAGE:
+                continue
             row = s.get(m.ScanCrop, crop.id)
             row.resolved_value = answers.get(row.department)
             row.resolved_own = own == row.department
