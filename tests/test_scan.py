@@ -106,7 +106,7 @@ def test_scan_import_end_to_end(db, tmp_path, grade):
         data, settings=dataclasses.replace(data.settings, name="手工录入对照")))
     folder = tmp_path / "scans"
     folder.mkdir()
-    truths = _deck(folder, data, 8, kinds=((synthetic.SCANNER, 0.5), (synthetic.PHONE, 0.3),
+    truths = _deck(folder, data, 5, kinds=((synthetic.SCANNER, 0.5), (synthetic.PHONE, 0.3),
                                            (synthetic.PHOTOCOPY, 0.2)), dpis=(150, 200, 300))
     report = import_scans(db, Actor("扫描员", CLERK), [folder], workers=1)
     assert report.counts()["refused"] == 0, report.text()
@@ -244,8 +244,8 @@ def test_reduced_corpus_no_mark_accepted_wrongly():
     """A reduced test deck (the full ≥ 500-sheet run is bench/bench_scan.py): no mark read
     with confidence differs from the truth; refusals none; review within bounds."""
     from evalapp.scan.deck_check import check_deck
-    stats = check_deck(_data(groups=3), 12, seed=11)
+    stats = check_deck(_data(groups=3), 8, seed=11)
     assert stats.wrong == 0, stats.wrong_examples
     assert stats.refused == 0
-    assert stats.rows > 12 * 73 * 0.9
+    assert stats.rows > 8 * 73 * 0.9
     assert stats.review_rate(synthetic.SCANNER) <= 0.05

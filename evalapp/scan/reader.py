@@ -222,9 +222,10 @@ def measure(page: np.ndarray, layout: PageLayout) -> tuple[list[BubbleReading],
     dark = _darkness(page)
     ink = max(_ink_level(dark), 0.35)
     bubbles = layout.bubbles
+    shift_y, shift_x = _row_shifts(dark, layout)
     dy, dx = _disc(bubbles[0].r * INNER * PX)
-    cy = np.array([round(b.y * PX) for b in bubbles])[:, None] + dy[None, :]
-    cx = np.array([round(b.x * PX) for b in bubbles])[:, None] + dx[None, :]
+    cy = (np.array([round(b.y * PX) for b in bubbles]) + shift_y)[:, None] + dy[None, :]
+    cx = (np.array([round(b.x * PX) for b in bubbles]) + shift_x)[:, None] + dx[None, :]
     samples = dark[cy, cx]
     fill = (samples > DARK * ink).mean(axis=1)
     tone = samples.mean(axis=1) / ink
@@ -236,6 +237,45 @@ def measure(page: np.ndarray, layout: PageLayout) -> tuple[list[BubbleReading],
             else DOUBT
         out.append(BubbleReading(b, round(f, 3), round(t, 3), state))
     return out, (base_tone, ink)
+
+
+SHIFT = 4  # pixels (±0.67 mm) a row may sit off where the corner markers put it
+
+
+def _row_shifts(dark: np.ndarray, layout: PageLayout) -> tuple[np.ndarray, np.ndarray]:
+    """Per bubble, the (y, x) pixel offset of its row found by fitting the printed outlines:
+    paper stretched by a sheet feeder or curled in a photo moves rows a little, and each row
+    is matched where its circles are darkest (most of a row's bubbles are blank circles).
+    Vertical first, then horizontal; a row moves only when a shift is clearly better."""
+    bubbles = layout.bubbles
+    angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    r = bubbles[0].r * PX
+    ring_y = np.round(r * np.sin(angles)).astype(int)
+    ring_x = np.round(r * np.cos(angles)).astype(int)
+    rows = np.array([b.row for b in bubbles])
+    by = np.array([round(b.y * PX) for b in bubbles])
+    bx = np.array([round(b.x * PX) for b in bubbles])
+    height, width = dark.shape
+    n = len(layout.rows)
+    steps = sorted(range(-SHIFT, SHIFT + 1), key=abs)  # 0 first
+
+    def score(sy: np.ndarray, sx: np.ndarray) -> np.ndarray:
+        yy = np.clip((by + sy)[:, None] + ring_y[None, :], 0, height - 1)
+        xx = np.clip((bx + sx)[:, None] + ring_x[None, :], 0, width - 1)
+        return np.bincount(rows, weights=dark[yy, xx].sum(axis=1), minlength=n)
+
+    shift_y, shift_x = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
+    for axis in (0, 1):
+        scores = np.stack([score(shift_y[rows] + (d if axis == 0 else 0),
+                                 shift_x[rows] + (d if axis == 1 else 0)) for d in steps])
+        best = scores.argmax(axis=0)
+        clear = scores[best, np.arange(n)] > scores[0] * 1.03 + 1e-6
+        move = np.where(clear, np.array(steps)[best], 0)
+        if axis == 0:
+            shift_y += move
+        else:
+            shift_x += move
+    return shift_y[rows], shift_x[rows]
 
 
 # ---------------------------------------------------------------- row rules
@@ -328,14 +368,27 @@ def decode_image(data: bytes) -> np.ndarray:
     try:
         with PIL.Image.open(io.BytesIO(data)) as probe:
             long_side = max(probe.size)
+            colour = probe.mode not in ("1", "L", "LA", "I", "I;16", "F", "P")
     except (OSError, ValueError, PIL.Image.DecompressionBombError):
         raise Unreadable("无法打开图像文件(格式不支持或文件已损坏)") from None
     ratio = long_side / (WORK_PX * PAGE_H)
-    flag = (cv2.IMREAD_REDUCED_GRAYSCALE_4 if ratio >= 3.6 else
-            cv2.IMREAD_REDUCED_GRAYSCALE_2 if ratio >= 1.8 else cv2.IMREAD_GRAYSCALE)
+    if colour:
+        flag = (cv2.IMREAD_REDUCED_COLOR_4 if ratio >= 3.6 else
+                cv2.IMREAD_REDUCED_COLOR_2 if ratio >= 1.8 else cv2.IMREAD_COLOR)
+    else:
+        flag = (cv2.IMREAD_REDUCED_GRAYSCALE_4 if ratio >= 3.6 else
+                cv2.IMREAD_REDUCED_GRAYSCALE_2 if ratio >= 1.8 else cv2.IMREAD_GRAYSCALE)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
     if image is None:
         raise Unreadable("无法打开图像文件(格式不支持或文件已损坏)")
+    return darkest_channel(image)
+
+
+def darkest_channel(image: np.ndarray) -> np.ndarray:
+    """Greyscale for reading: of a colour image the darkest channel at each pixel, so blue or
+    coloured ink counts as dark as it looks, while white paper stays white."""
+    if image.ndim == 3:
+        return np.ascontiguousarray(image[:, :, :3].min(axis=2))
     return image
 
 
@@ -343,8 +396,7 @@ def scan_page(gray: np.ndarray) -> PageScan:
     """Straighten a page and decode its QR (raises Unreadable)."""
     if gray is None or gray.size == 0 or min(gray.shape[:2]) < 300:
         raise Unreadable("图像太小或无法打开,不是整页扫描件")
-    if gray.ndim == 3:
-        gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
+    gray = darkest_channel(gray)
     small = _reduce(gray)
     page = straighten(small)
     qr = read_qr(page, small)

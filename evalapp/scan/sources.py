@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from evalapp.scan.reader import Unreadable, decode_image
+from evalapp.scan.reader import Unreadable, darkest_channel, decode_image
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"}
 PDF_DPI = 200  # scanned PDFs are rasterised at this resolution (the reading needs ~150)
@@ -79,9 +79,8 @@ def _pdf_pages(data: bytes, digest: str, name: str) -> list[SourcePage]:
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            array = page.render(scale=PDF_DPI / 72, grayscale=True).to_numpy()
+            image = darkest_channel(page.render(scale=PDF_DPI / 72).to_numpy())
             page.close()
-            image = np.ascontiguousarray(array[:, :, 0] if array.ndim == 3 else array)
             out.append(SourcePage(f"{name} 第{i + 1}页", _page_hash(digest, i + 1), image))
     finally:
         pdf.close()
