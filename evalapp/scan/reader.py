@@ -239,42 +239,38 @@ def measure(page: np.ndarray, layout: PageLayout) -> tuple[list[BubbleReading],
     return out, (base_tone, ink)
 
 
-SHIFT = 4  # pixels (±0.67 mm) a row may sit off where the corner markers put it
+SHIFT = 5  # pixels (±0.8 mm) a row may sit off where the corner markers put it
 
 
 def _row_shifts(dark: np.ndarray, layout: PageLayout) -> tuple[np.ndarray, np.ndarray]:
     """Per bubble, the (y, x) pixel offset of its row found by fitting the printed outlines:
     paper stretched by a sheet feeder or curled in a photo moves rows a little, and each row
     is matched where its circles are darkest (most of a row's bubbles are blank circles).
-    Vertical first, then horizontal; a row moves only when a shift is clearly better."""
+    A row moves only when a shift is clearly better than none."""
     bubbles = layout.bubbles
-    angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
     r = bubbles[0].r * PX
     ring_y = np.round(r * np.sin(angles)).astype(int)
     ring_x = np.round(r * np.cos(angles)).astype(int)
     rows = np.array([b.row for b in bubbles])
-    by = np.array([round(b.y * PX) for b in bubbles])
-    bx = np.array([round(b.x * PX) for b in bubbles])
-    height, width = dark.shape
     n = len(layout.rows)
+    pad = SHIFT + 1
+    padded = cv2.copyMakeBorder(dark, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    width = padded.shape[1]
+    flat = padded.ravel()
+    by = np.array([round(b.y * PX) for b in bubbles]) + pad
+    bx = np.array([round(b.x * PX) for b in bubbles]) + pad
+    base = ((by[:, None] + ring_y[None, :]) * width + bx[:, None] + ring_x[None, :]).ravel()
+    owner = np.repeat(rows, len(angles))
     steps = sorted(range(-SHIFT, SHIFT + 1), key=abs)  # 0 first
-
-    def score(sy: np.ndarray, sx: np.ndarray) -> np.ndarray:
-        yy = np.clip((by + sy)[:, None] + ring_y[None, :], 0, height - 1)
-        xx = np.clip((bx + sx)[:, None] + ring_x[None, :], 0, width - 1)
-        return np.bincount(rows, weights=dark[yy, xx].sum(axis=1), minlength=n)
-
-    shift_y, shift_x = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
-    for axis in (0, 1):
-        scores = np.stack([score(shift_y[rows] + (d if axis == 0 else 0),
-                                 shift_x[rows] + (d if axis == 1 else 0)) for d in steps])
-        best = scores.argmax(axis=0)
-        clear = scores[best, np.arange(n)] > scores[0] * 1.03 + 1e-6
-        move = np.where(clear, np.array(steps)[best], 0)
-        if axis == 0:
-            shift_y += move
-        else:
-            shift_x += move
+    offsets = [(dy, dx) for dy in steps for dx in steps]  # (0, 0) first
+    scores = np.stack([np.bincount(owner, weights=flat[base + (dy * width + dx)], minlength=n)
+                       for dy, dx in offsets])  # offsets × rows
+    best = scores.argmax(axis=0)
+    clear = scores[best, np.arange(n)] > scores[0] * 1.03 + 1e-6
+    best = np.where(clear, best, 0)
+    shift_y = np.array([offsets[k][0] for k in best])
+    shift_x = np.array([offsets[k][1] for k in best])
     return shift_y[rows], shift_x[rows]
 
 
