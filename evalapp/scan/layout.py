@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 from evalapp.domain import GRADE_MODE, DomainError, EvaluationData, Group
@@ -84,6 +85,13 @@ class SheetLayout:
 
     def digest(self, page: int) -> str:
         """8 hex digits naming this page's layout (what the QR promises)."""
+        return self._digests[page - 1]
+
+    @cached_property
+    def _digests(self) -> tuple[str, ...]:
+        return tuple(self._digest(p) for p in range(1, len(self.pages) + 1))
+
+    def _digest(self, page: int) -> str:
         body = {"format": FORMAT, "mode": self.mode, "grades": self.grades, "tens": self.tens,
                 "decimals": self.decimals, "own": self.own,
                 "page": asdict(self.pages[page - 1])}
