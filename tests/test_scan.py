@@ -249,3 +249,32 @@ def test_reduced_corpus_no_mark_accepted_wrongly():
     assert stats.refused == 0
     assert stats.rows > 8 * 73 * 0.9
     assert stats.review_rate(synthetic.SCANNER) <= 0.05
+
+
+def test_a_finalised_evaluation_refuses_scans_with_the_reason(db, tmp_path):
+    data = _data(grade=True, groups=1)
+    evaluation_id = import_evaluation(db, SYSTEM, data)
+    from evalapp.db import models as models
+    with db.session() as s, s.begin():
+        s.get(models.Evaluation, evaluation_id).status = "final"
+    report = import_scans(db, SYSTEM, [doubtful_sheet(tmp_path, data)], evaluation_id)
+    assert report.counts()["refused"] == 1 and "已定稿" in report.sheets[0].reason
+
+
+def test_cli_scan_import_json(tmp_path, capsys):
+    """main.py scan-import prints per sheet 票号, group, marks read, doubts, reason."""
+    from evalapp.cli import main
+    from evalapp.db.engine import open_database
+    path = tmp_path / "cli.db"
+    db = open_database(path)
+    data = _data(grade=True, groups=1)
+    import_evaluation(db, SYSTEM, data)
+    db.dispose()
+    sheet = doubtful_sheet(tmp_path, data)
+    assert main(["scan-import", str(sheet), "--db", str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    [row] = out["sheets"]
+    assert row["status"] == "review" and row["marks"] == 1 and row["doubtful"] == 2
+    assert row["serial"] and row["group"] == data.groups[0].name
+    assert main(["scan-import", str(sheet), "--db", str(path)]) == 0
+    assert "已导入过" in capsys.readouterr().out

@@ -143,10 +143,22 @@ def candidate_layouts(datas: dict[int, EvaluationData]) -> tuple[dict, dict]:
     return layouts, owners
 
 
+_WORKER_LAYOUTS: dict = {}
+
+
+def _worker_start(layouts: dict) -> None:
+    _WORKER_LAYOUTS.update(layouts)
+
+
+def _worker_read(path: str) -> list[PageResult]:
+    return read_file(path, _WORKER_LAYOUTS)
+
+
 def read_all(files: list[Path], layouts: dict, workers: int = 1) -> list[PageResult]:
     if workers > 1 and len(files) > 2 and not getattr(sys, "frozen", False):
-        with ProcessPoolExecutor(workers) as pool:
-            parts = pool.map(read_file, [str(f) for f in files], [layouts] * len(files))
+        with ProcessPoolExecutor(workers, initializer=_worker_start,
+                                 initargs=(layouts,)) as pool:
+            parts = pool.map(_worker_read, [str(f) for f in files])
             return [page for part in parts for page in part]
     return [page for f in files for page in read_file(str(f), layouts)]
 
@@ -243,13 +255,17 @@ def import_scans(db: Database, actor: Actor, paths: list, evaluation_id: int | N
     report_id = evaluation_id if evaluation_id is not None else (
         used.pop() if len(used) == 1 else None)
     for (identity, serial), got in sheets.items():
-        outcomes.append(_import_sheet(db, actor, owners[identity], datas[owners[identity]],
-                                      serial, got, broken.get((identity, serial))))
+        try:
+            outcomes.append(_import_sheet(db, actor, owners[identity], serial, got,
+                                          broken.get((identity, serial))))
+        except DomainError as exc:  # e.g. the evaluation was finalised: this sheet not saved
+            outcomes.append(SheetOutcome("refused", serial, next(iter(got.values())).group,
+                                         [p.source for p in got.values()], reason=str(exc)))
     return ScanReport(report_id, outcomes)
 
 
-def _import_sheet(db: Database, actor: Actor, evaluation_id: int, data: EvaluationData,
-                  serial: str, got: dict[int, PageResult], broken: str | None) -> SheetOutcome:
+def _import_sheet(db: Database, actor: Actor, evaluation_id: int, serial: str,
+                  got: dict[int, PageResult], broken: str | None) -> SheetOutcome:
     first = next(iter(got.values()))
     sources = [got[k].source for k in sorted(got)]
     outcome = SheetOutcome("refused", serial, first.group, sources)
