@@ -202,10 +202,12 @@ def distort(img: np.ndarray, rng: random.Random, kind: str, dpi: float) -> np.nd
         # a photo: perspective, uneven light, lower sharpness
         m = 0.05
         src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-        dst = np.float32([[rng.uniform(0, m) * w + 0.04 * w, rng.uniform(0, m) * h + 0.03 * h],
-                          [w - rng.uniform(0, m) * w - 0.04 * w, rng.uniform(0, m) * h + 0.03 * h],
-                          [w - rng.uniform(0, m) * w - 0.04 * w, h - rng.uniform(0, m) * h - 0.03 * h],
-                          [rng.uniform(0, m) * w + 0.04 * w, h - rng.uniform(0, m) * h - 0.03 * h]])
+        def inset(x_edge: float, y_edge: float) -> list[float]:
+            """A corner pulled towards the centre by a random part of the frame."""
+            dx, dy = (rng.uniform(0, m) + 0.04) * w, (rng.uniform(0, m) + 0.03) * h
+            return [x_edge + dx if x_edge == 0 else x_edge - dx,
+                    y_edge + dy if y_edge == 0 else y_edge - dy]
+        dst = np.float32([inset(0, 0), inset(w, 0), inset(w, h), inset(0, h)])
         matrix = cv2.getPerspectiveTransform(src, dst)
         out = cv2.warpPerspective(img, matrix, (w, h), flags=cv2.INTER_LINEAR,
                                   borderValue=rng.randint(60, 120))

@@ -168,7 +168,8 @@ class ScanReviewPage(LivePage):
         parts = []
         for kind, value, fill, tone, state in item.fills:
             name = value or "本部门"
-            parts.append(f"{name} {max(fill, 0):.0%}{'' if state == 'blank' else '·' + STATE_WORDS[state]}")
+            note = "" if state == "blank" else "·" + STATE_WORDS[state]
+            parts.append(f"{name} {max(fill, 0):.0%}{note}")
         self.fills.setText("各圆圈涂黑程度:" + "  ".join(parts))
         self.answer.setFocus()
 
