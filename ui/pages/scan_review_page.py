@@ -160,9 +160,13 @@ class ScanReviewPage(LivePage):
         if self.whole.isChecked():
             pages = sheet_pages(self.ctx.db, self.ctx.evaluation_id, item.serial)
             pixmap = _pixmap(pages[item.page - 1]) if len(pages) >= item.page else QPixmap()
+            if not pixmap.isNull():
+                pixmap = pixmap.scaledToWidth(max(300, self.scroll.viewport().width() - 8),
+                                              Qt.TransformationMode.SmoothTransformation)
         else:
             pixmap = _pixmap(item.png)
-            pixmap = pixmap.scaledToWidth(min(1100, pixmap.width() * 3),
+            room = max(300, self.scroll.viewport().width() - 8)
+            pixmap = pixmap.scaledToWidth(min(room, pixmap.width() * 4),
                                           Qt.TransformationMode.SmoothTransformation)
         self.image.setPixmap(pixmap)
         parts = []
