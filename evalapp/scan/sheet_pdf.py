@@ -43,6 +43,13 @@ def marker_bits(marker_id: int):
     return image == 0
 
 
+def _fit(role: str, text: str, size: float, width_mm: float) -> float:
+    """The largest font size up to ``size`` at which ``text`` fits ``width_mm``."""
+    while size > 6 and stack(role).width(text, size) > width_mm * mm:
+        size -= 0.5
+    return size
+
+
 def _x(v: float) -> float:
     return v * mm
 
@@ -118,16 +125,18 @@ class SheetPainter:
     def _page(self, c, serial: str, page: PageLayout) -> None:
         self._markers(c)
         self._qr(c, serial, page)
-        stack(TITLE).draw(c, PAGE_W / 2 * mm, _y(15.5), f"{self.title}评分表", 15,
+        title = f"{self.title}评分表"  # kept clear of the corner markers' quiet zone
+        stack(TITLE).draw(c, PAGE_W / 2 * mm, _y(15.5), title, _fit(TITLE, title, 15, 150),
                           align="center")
-        stack(HEI).draw(c, _x(SIDE + 10), _y(27), f"评委类别:{self.group.name}", 11)
+        label = f"评委类别:{self.group.name}"
+        stack(HEI).draw(c, _x(SIDE + 10), _y(27), label, _fit(HEI, label, 11, 85))
         label = f"票号:{serial}"
         w = stack(HEI).draw(c, _x(150), _y(27), label, 13, align="right")
         c.setLineWidth(0.8)
         c.rect(_x(150) - w - 3, _y(27) - 4, w + 6, 17)
         if page.pages > 1:
-            stack(HEI).draw(c, _x(150), _y(32.5), f"第 {page.page} 页 / 共 {page.pages} 页", 9,
-                            align="right")
+            stack(HEI).draw(c, _x(QR_BOX[0] + QR_BOX[2] / 2), _y(QR_BOX[1] + QR_BOX[2] + 3.5),
+                            f"第 {page.page} 页 / 共 {page.pages} 页", 9, align="center")
         p = self._instructions(page)
         _, h = p.wrap(_x(155 - SIDE - 10), PAGE_H * mm)
         p.drawOn(c, _x(SIDE + 10), _y(31) - h)
