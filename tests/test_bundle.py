@@ -63,6 +63,9 @@ def test_bundle_selftest_passes(bundle):
     assert "bundle" in done.stdout and "selftest ok" in done.stdout
     assert "73 departments" in done.stdout and "notice PDF" in done.stdout
     assert "scan sample: 37 rows" in done.stdout
-    size_mb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 1e6
+    # Symbolic links (PyInstaller links some libraries) are not counted twice. OpenCV for
+    # reading scanned ballots (issue 17: cv2 74 MB and its libraries 85 MB) raised the budget.
+    size_mb = sum(p.stat().st_size for p in bundle.rglob("*")
+                  if p.is_file() and not p.is_symlink()) / 1e6
     print(f"\nbundle {bundle.name}: {size_mb:.0f} MB\n{done.stdout}")
-    assert size_mb < 400
+    assert size_mb < 560
