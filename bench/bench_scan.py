@@ -11,7 +11,8 @@ The deck (evalapp/scan/synthetic.py): the app's own machine-readable ballots of 
 pencil, offset, partial and faint fills, ticks, crosses, fills past the outline, erasures,
 stray strokes — rendered at 150/200/300 dpi and distorted as office scans (rotation ±3°,
 scale 97–103 %, blur, noise, JPEG q40–90), black-and-white photocopies (threshold) and phone
-photos (perspective, uneven light, blur, noise, JPEG).
+photos (perspective, uneven light, blur, noise, JPEG). Each group's PDF is drawn once per
+resolution and every sheet gets its own QR code (synthetic.make_deck ``templates``).
 
 Figures: marks accepted wrongly without review (target 0), review load per kind (targets
 ≤ 2 % scanner, ≤ 10 % phone), refusals with their reasons, and the reading throughput of
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def deck_data(mode: str):
 
 def _chunk(args) -> DeckStats:
     mode, count, seed = args
-    return check_deck(deck_data(mode), count, seed=seed)
+    return check_deck(deck_data(mode), count, seed=seed, templates=True)
 
 
 def _merge(parts: list[DeckStats]) -> DeckStats:
@@ -75,8 +76,15 @@ def accuracy(sheets: int) -> DeckStats:
     for mode, count in (("score", score), (GRADE_MODE, sheets - score)):
         for k in range(0, count, per):
             jobs.append((mode, min(per, count - k), 1000 + len(jobs)))
+    parts = []
     with ProcessPoolExecutor(WORKERS) as pool:
-        return _merge(list(pool.map(_chunk, jobs)))
+        for part in as_completed([pool.submit(_chunk, job) for job in jobs]):
+            parts.append(part.result())
+            done = _merge(parts)
+            print(f"  … {done.sheets} sheets, {done.rows} marks, wrong {done.wrong}, "
+                  f"review {sum(done.review_by_kind.values())}, refused {done.refused}",
+                  flush=True)
+    return _merge(parts)
 
 
 def _read(path: str):

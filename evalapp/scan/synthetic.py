@@ -280,10 +280,35 @@ def render_pages(pdf_bytes: bytes, dpi: int) -> list[np.ndarray]:
         pdf.close()
 
 
+def _stamp_qr(img: np.ndarray, text: str, dpi: float) -> None:
+    """Replace the QR code of a rendered page by the one for ``text`` (same geometry as
+    sheet_pdf: a 3-module quiet zone inside QR_BOX)."""
+    import segno
+
+    from evalapp.scan.layout import QR_BOX
+    matrix = np.array([list(row) for row in segno.make(text, error="m", micro=False).matrix],
+                      dtype=bool)
+    n = matrix.shape[0]
+    x0, y0, side = QR_BOX
+    px = dpi / 25.4
+    module = side / (n + 6)
+    top, left = round(y0 * px), round(x0 * px)
+    img[top:round((y0 + side) * px), left:round((x0 + side) * px)] = 255
+    for i, j in zip(*np.nonzero(matrix)):
+        ya, yb = round((y0 + (3 + i) * module) * px), round((y0 + (4 + i) * module) * px)
+        xa, xb = round((x0 + (3 + j) * module) * px), round((x0 + (4 + j) * module) * px)
+        img[ya:yb, xa:xb] = 0
+
+
 def make_deck(data: EvaluationData, title: str, count: int, seed: int = 1,
               kinds=((SCANNER, 0.6), (PHOTOCOPY, 0.15), (PHONE, 0.25)),
-              dpis=(150, 200, 300), groups: list[str] | None = None):
-    """Yield ``count`` filled, distorted sheets (each a DeckSheet with its truth)."""
+              dpis=(150, 200, 300), groups: list[str] | None = None,
+              templates: bool = False):
+    """Yield ``count`` filled, distorted sheets (each a DeckSheet with its truth).
+
+    ``templates``: render each group's PDF once per resolution and give every further sheet
+    its own QR code (票号 in the QR; the printed 票号 text stays the first sheet's) — the
+    large decks of bench/ are then not limited by drawing PDFs."""
     from evalapp.reports.ballots_pdf import serials
     from evalapp.scan.sheet_pdf import SheetPainter
     from reportlab.lib.units import mm
@@ -292,26 +317,42 @@ def make_deck(data: EvaluationData, title: str, count: int, seed: int = 1,
     from evalapp.reports.fonts import SONG, stack
     from evalapp.scan.layout import PAGE_H, PAGE_W
 
+    from evalapp.scan.layout import QrData, evaluation_key
     rng = random.Random(seed)
     chosen = [g for g in data.groups if groups is None or g.name in groups]
     per_group = -(-count // len(chosen))
     made = 0
+    key = evaluation_key(data)
     for group in chosen:
         layout = sheet_layout(data, group)
         painter = SheetPainter(data, group, title)
-        for serial in serials(data, group, per_group, 1):
-            if made >= count:
-                return
+        cache: dict[int, list[np.ndarray]] = {}
+
+        def rendered(serial: str, dpi: int) -> list[np.ndarray]:
+            if templates and dpi in cache:
+                pages = [p.copy() for p in cache[dpi]]
+                for number, page in enumerate(pages, 1):
+                    _stamp_qr(page, QrData(key, serial, layout.group_index, number,
+                                           len(pages), layout.digest(number)).text(), dpi)
+                return pages
             out = io.BytesIO()
             c = Canvas(out, pagesize=(PAGE_W * mm, PAGE_H * mm), invariant=1,
                        initialFontName=stack(SONG).primary)
             painter.draw_sheet(c, serial)
             c.save()
+            pages = render_pages(out.getvalue(), dpi)
+            if templates:
+                cache[dpi] = [p.copy() for p in pages]
+            return pages
+
+        for serial in serials(data, group, per_group, 1):
+            if made >= count:
+                return
             kind = _pick(rng, kinds)
             dpi = rng.choice(dpis) if kind != PHONE else rng.choice((200, 300))
             truth = random_truth(rng, data, group, serial)
             pages = []
-            for number, img in enumerate(render_pages(out.getvalue(), dpi), 1):
+            for number, img in enumerate(rendered(serial, dpi), 1):
                 fill_page(img, layout, number, truth, rng, dpi)
                 pages.append(encode_jpeg(distort(img, rng, kind, dpi), 95))
             made += 1
