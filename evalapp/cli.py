@@ -82,6 +82,8 @@ def _report_commands(command) -> None:
     p.add_argument("--copies", type=int, help="每个评委类别的份数(默认为发出票数)")
     p.add_argument("--omr", action="store_true",
                    help="机读评分表(涂圆圈,可扫描导入),默认为手写评分表")
+    p.add_argument("--start", type=int,
+                   help="机读评分表的起始票号序号(默认接在已录入的最大票号之后)")
     p = command("scan-import", "导入扫描的机读评分表(PDF、图像或文件夹),存疑的评分留待人工核对")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--evaluation", type=int, help="默认按评分表二维码中的考评标识查找")
@@ -255,7 +257,7 @@ def cmd_ballots(args) -> int:
     if args.omr:
         from evalapp.scan.sheet_pdf import SheetOptions, write_sheets
         write_sheets(results.data, results.result.evaluation, args.out,
-                     SheetOptions(group=args.group, copies=args.copies))
+                     SheetOptions(group=args.group, copies=args.copies, start=args.start))
         print(args.out)
         return 0
     write_ballots(results, args.out, BallotOptions(group=args.group, copies=args.copies))

@@ -278,3 +278,22 @@ def test_cli_scan_import_json(tmp_path, capsys):
     assert row["serial"] and row["group"] == data.groups[0].name
     assert main(["scan-import", str(sheet), "--db", str(path)]) == 0
     assert "已导入过" in capsys.readouterr().out
+
+
+def test_an_unfilled_sheet_is_refused_not_saved_as_blank(db, tmp_path):
+    data = _data(grade=True, groups=1)
+    evaluation_id = import_evaluation(db, SYSTEM, data)
+    page = synthetic.render_pages(write_sheets(data, "x", None, SheetOptions(copies=1)), 150)
+    cv2.imwrite(str(tmp_path / "blank.png"), page[0])
+    report = import_scans(db, SYSTEM, [tmp_path / "blank.png"], evaluation_id)
+    assert report.counts()["refused"] == 1 and "没有涂任何圆圈" in report.sheets[0].reason
+    assert list_ballots(db, evaluation_id) == []
+
+
+def test_sheets_for_more_evaluators_continue_after_entered_serials():
+    from evalapp.scan.sheet_pdf import next_number
+    data = demo_evaluations()[1]
+    group = data.groups[0]
+    used = [b.serial for b in data.ballots if b.group == group.name]
+    assert next_number(data, group) == max(int(s[1:]) for s in used) + 1
+    assert next_number(_data(), group) == 1

@@ -32,7 +32,7 @@ ARUCO_CELLS = 6  # 4×4 bits and a one-cell black border
 class SheetOptions:
     group: str | None = None  # None: every group
     copies: int | None = None  # None: the group's issued count (发出票数), at least 1
-    start: int = 1
+    start: int | None = None  # None: after the group's highest 票号 already entered (or 1)
 
 
 def marker_bits(marker_id: int):
@@ -206,6 +206,17 @@ class SheetPainter:
         stack(SONG).draw(c, _x(PAGE_W - SIDE - 12), _y(y), text, 8, align="right")
 
 
+def next_number(data: EvaluationData, group: Group) -> int:
+    """The first 票号 number after those the group's entered ballots use (1 if none), so that
+    sheets printed for more evaluators never repeat a 票号 already entered."""
+    from evalapp.reports.ballots_pdf import serial_scheme
+    prefix, _ = serial_scheme(data, group)
+    used = [int(b.serial[len(prefix):]) for b in data.ballots
+            if b.group == group.name and b.serial.startswith(prefix)
+            and b.serial[len(prefix):].isdigit()]
+    return max(used, default=0) + 1
+
+
 def write_sheets(data: EvaluationData, title: str, path=None,
                  options: SheetOptions | None = None) -> bytes | None:
     """Machine-readable ballots: for each chosen group, ``copies`` sheets numbered in the same
@@ -229,7 +240,8 @@ def write_sheets(data: EvaluationData, title: str, path=None,
     for group in groups:
         painter = SheetPainter(data, group, title)
         copies = options.copies if options.copies is not None else max(1, group.expected or 1)
-        for serial in serials(data, group, copies, options.start):
+        start = options.start if options.start is not None else next_number(data, group)
+        for serial in serials(data, group, copies, start):
             painter.draw_sheet(c, serial)
     c.save()
     return out.getvalue() if path is None else None

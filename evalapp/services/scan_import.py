@@ -287,6 +287,10 @@ def _import_sheet(db: Database, actor: Actor, evaluation_id: int, serial: str,
                 r["doubts"].append("多个部门涂了“本部门”")
                 r["value"] = None
     doubtful = [(n, r) for n, r in rows if r["doubts"]]
+    if not doubtful and not owns and all(r["value"] is None for _, r in rows):
+        outcome.reason = ("整张评分表没有涂任何圆圈(未填写的评分表或空白票),未导入;"
+                          "如确为空白票,请在选票录入中录入")
+        return outcome
     outcome.marks = sum(1 for _, r in rows if r["value"] is not None and not r["doubts"])
     outcome.doubtful = len(doubtful)
     outcome.doubts = [f"{r['department']}:{r['doubts'][0]}" for _, r in doubtful]
