@@ -27,6 +27,8 @@ PX = 6.0  # pixels per millimetre of the straightened page (≈152 dpi)
 WORK_PX = 6.0  # scans are reduced to about this many pixels per millimetre before reading
 SEARCH_PX = 3.5  # the markers are first found at this resolution, then refined
 INNER = 0.62  # the part of a bubble's radius that is measured (clear of the printed outline)
+RIM = 0.82  # … and the ring between INNER and RIM: ink only there (a mark at the edge) is doubtful
+RIM_FILL = 0.15
 # A bubble's "fill" is the share of its inner disc darker than DARK × the printed black, above
 # the page's blank bubbles; its "tone" the mean darkness above them (catches erasures).
 DARK = 0.42
@@ -46,6 +48,7 @@ class BubbleReading:
     fill: float
     tone: float
     state: str
+    rim: float = 0.0  # share of the ring inside the outline darker than the blank bubbles
 
 
 @dataclass
@@ -216,6 +219,18 @@ def _disc(radius_px: float) -> tuple[np.ndarray, np.ndarray]:
     return _OFFSETS_CACHE[key]
 
 
+def _ring(radius_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of the ring between INNER and RIM of a bubble of ``radius_px``."""
+    key = -round(radius_px * 10)
+    if key not in _OFFSETS_CACHE:
+        r = int(np.ceil(radius_px * RIM))
+        yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
+        d2 = xx ** 2 + yy ** 2
+        inside = (d2 > (radius_px * INNER) ** 2) & (d2 <= (radius_px * RIM) ** 2)
+        _OFFSETS_CACHE[key] = (yy[inside], xx[inside])
+    return _OFFSETS_CACHE[key]
+
+
 def measure(page: np.ndarray, layout: PageLayout) -> tuple[list[BubbleReading],
                                                            tuple[float, float]]:
     """Fill and tone of every bubble of ``layout`` on a straightened page."""
@@ -224,18 +239,24 @@ def measure(page: np.ndarray, layout: PageLayout) -> tuple[list[BubbleReading],
     bubbles = layout.bubbles
     shift_y, shift_x = _row_shifts(dark, layout)
     dy, dx = _disc(bubbles[0].r * INNER * PX)
-    cy = (np.array([round(b.y * PX) for b in bubbles]) + shift_y)[:, None] + dy[None, :]
-    cx = (np.array([round(b.x * PX) for b in bubbles]) + shift_x)[:, None] + dx[None, :]
+    centre_y = np.array([round(b.y * PX) for b in bubbles]) + shift_y
+    centre_x = np.array([round(b.x * PX) for b in bubbles]) + shift_x
+    cy = centre_y[:, None] + dy[None, :]
+    cx = centre_x[:, None] + dx[None, :]
     samples = dark[cy, cx]
     fill = (samples > DARK * ink).mean(axis=1)
     tone = samples.mean(axis=1) / ink
+    ry, rx = _ring(bubbles[0].r * PX)
+    ring = dark[centre_y[:, None] + ry[None, :], centre_x[:, None] + rx[None, :]]
+    rim = (ring > DARK * ink).mean(axis=1)
     base_fill, base_tone = float(np.median(fill)), float(np.median(tone))
+    rim = rim - float(np.median(rim))
     out = []
-    for b, f, t in zip(bubbles, fill - base_fill, tone - base_tone):
-        f, t = float(f), float(t)
-        state = MARK if f >= MARK_FILL else BLANK if f < BLANK_FILL and t < BLANK_TONE \
-            else DOUBT
-        out.append(BubbleReading(b, round(f, 3), round(t, 3), state))
+    for b, f, t, e in zip(bubbles, fill - base_fill, tone - base_tone, rim):
+        f, t, e = float(f), float(t), float(e)
+        state = MARK if f >= MARK_FILL else BLANK if (
+            f < BLANK_FILL and t < BLANK_TONE and e < RIM_FILL) else DOUBT
+        out.append(BubbleReading(b, round(f, 3), round(t, 3), state, round(e, 3)))
     return out, (base_tone, ink)
 
 
