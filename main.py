@@ -4,7 +4,7 @@ import sys
 
 SUBCOMMANDS = {"import", "results", "robustness", "export", "template", "demo", "verify", "list",
                "notice", "lists", "feedback", "ballots", "tally-sheet", "backup", "restore",
-               "batch-export", "batch-import", "operator",
+               "batch-export", "batch-import", "operator", "scan-import", "station-kit",
                "-h", "--help"}
 
 

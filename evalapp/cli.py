@@ -130,6 +130,14 @@ def _report_commands(command) -> None:
     p.add_argument("--evaluation", type=int)
     p.add_argument("--group", help="只生成该评委类别的评分表")
     p.add_argument("--copies", type=int, help="每个评委类别的份数(默认为发出票数)")
+    p.add_argument("--omr", action="store_true",
+                   help="机读评分表(涂圆圈,可扫描导入),默认为手写评分表")
+    p.add_argument("--start", type=int,
+                   help="机读评分表的起始票号序号(默认接在已录入的最大票号之后)")
+    p = command("scan-import", "导入扫描的机读评分表(PDF、图像或文件夹),存疑的评分留待人工核对")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--evaluation", type=int, help="默认按评分表二维码中的考评标识查找")
+    p.add_argument("--format", choices=["table", "json"], default="table")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +344,12 @@ def cmd_tally_sheet(args) -> int:
 def cmd_ballots(args) -> int:
     from evalapp.reports.ballots_pdf import BallotOptions, write_ballots
     results = _report_input(args)[2]
+    if args.omr:
+        from evalapp.scan.sheet_pdf import SheetOptions, write_sheets
+        write_sheets(results.data, results.result.evaluation, args.out,
+                     SheetOptions(group=args.group, copies=args.copies, start=args.start))
+        print(args.out)
+        return 0
     write_ballots(results, args.out, BallotOptions(group=args.group, copies=args.copies))
     print(args.out)
     return 0
@@ -406,6 +420,15 @@ def cmd_operator(args) -> int:
         info = ops.set_role(db, SYSTEM, args.name, args.role)
         print(f"“{info.name}”的角色:{info.role_label}")
     return 0
+def cmd_scan_import(args) -> int:
+    from evalapp.services.context import SYSTEM
+    from evalapp.services.scan_import import default_workers, import_scans
+    report = import_scans(_db(args), SYSTEM, args.paths, args.evaluation, default_workers())
+    if args.format == "json":
+        print(report.as_json())
+    else:
+        sys.stdout.write(report.text())
+    return 0 if not report.counts()["refused"] else 3
 
 
 COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
@@ -415,5 +438,6 @@ COMMANDS = {"notice": cmd_notice, "lists": cmd_lists, "feedback": cmd_feedback,
             "template": cmd_template, "demo": cmd_demo, "verify": cmd_verify, "list": cmd_list,
             "backup": cmd_backup, "restore": cmd_restore,
             "station-kit": cmd_station_kit, "batch-export": cmd_batch_export,
-            "batch-import": cmd_batch_import, "operator": cmd_operator}
+            "batch-import": cmd_batch_import, "operator": cmd_operator,
+            "scan-import": cmd_scan_import}
 

@@ -90,6 +90,8 @@ def _selftest_steps() -> None:
         result = results.result
         print(f"tally: {len(result.departments)} departments, {result.valid_ballots} valid "
               f"ballots, digest {result.digest[:12]}")
+        from evalapp.scan.sample import check_sample
+        print(check_sample(results.data))
         pdf = write_notice(results)
         if not pdf.startswith(b"%PDF"):
             raise RuntimeError("notice PDF not written")

@@ -15,7 +15,7 @@ from evalapp.paths import migrations_dir
 
 # The newest migration. An up-to-date database opens without loading Alembic (a faster
 # start); tests/test_database.py checks that this is Alembic's head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0007"  # 0001…0004 → 0008 (scan) → 0007 (full seal, last)
 
 
 class DatabaseError(DomainError):

@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint,
+    Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -315,3 +316,44 @@ class PresentationTime(Base):
     allowed_seconds: Mapped[int] = mapped_column(Integer)
     used_seconds: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ScanSheet(Base):
+    """A ballot read from scanned pages (issue 17): the evidence behind a scanned ballot.
+
+    ``page_hashes`` (JSON list, page order) are the SHA-256 of each page as read; ``reading``
+    (JSON) what was read per department; ``status``: saved (read with confidence, ballot
+    saved) | review (doubtful marks wait for a person) | confirmed (a person reviewed them)."""
+
+    __tablename__ = "scan_sheets"
+    __table_args__ = (UniqueConstraint("evaluation_id", "serial", name="uq_scan_sheets_serial"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    serial: Mapped[str] = mapped_column(String(50))
+    group_id: Mapped[int] = mapped_column(ForeignKey("evaluator_groups.id"))
+    page_hashes: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text)
+    reading: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))
+    imported_by: Mapped[str] = mapped_column(String(50))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ScanCrop(Base):
+    """The image of one doubtful row of a scanned sheet, and how a person resolved it."""
+
+    __tablename__ = "scan_crops"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("scan_sheets.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer)
+    row: Mapped[int] = mapped_column(Integer)
+    department: Mapped[str] = mapped_column(String(100))
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list of Chinese reasons
+    fills: Mapped[str] = mapped_column(Text)  # JSON list of [kind, value, fill, tone, state]
+    doubt: Mapped[int] = mapped_column(Integer)  # 0–1000: higher = more doubtful (queue order)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    resolved_value: Mapped[str | None] = mapped_column(String(50))
+    resolved_own: Mapped[bool | None] = mapped_column(Boolean)
+    resolved_by: Mapped[str | None] = mapped_column(String(50))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

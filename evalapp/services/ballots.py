@@ -122,14 +122,17 @@ def check_room(session: Session, evaluation: m.Evaluation, group: m.Group,
 
 
 def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput,
-               entry_uid: str | None = None) -> BallotInfo:
+               entry_uid: str | None = None, source: dict | None = None) -> BallotInfo:
     """Save a typed ballot. With double entry on, this is one of the two independent entries
     (see double_entry.py): the ballot counts once a second operator typed the same.
 
     ``entry_uid`` identifies this save (the UI makes one per typed ballot and keeps it until the
     save succeeds): saving again with the same identity — after a lost connection, when the
     first attempt may or may not have been committed — returns the ballot saved the first time
-    instead of adding it twice (see evalapp/db/retry.py)."""
+    instead of adding it twice (see evalapp/db/retry.py).
+
+    ``source`` (optional) is added to the audit row, e.g. {"来源": "扫描", "图像SHA-256": …}
+    for a ballot read from scanned pages (evalapp/services/scan_import.py)."""
     require(actor, ENTER)
     with unit_of_work(db) as s:
         serialise_writes(s)
@@ -147,7 +150,7 @@ def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInpu
         if evaluation.double_entry:
             from evalapp.services.double_entry import record_entry
             return record_entry(s, actor, evaluation, names, entry, _validate,
-                                entry_uid=entry_uid)
+                                entry_uid=entry_uid, source=source)
         serial, marks = _validate(s, evaluation, names, entry, None)
         stamp = now()
         own = names.departments.get(entry.own_department or "")
@@ -159,7 +162,8 @@ def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInpu
         s.add(ballot)
         s.flush()
         info = names.info(ballot)
-        audit(s, actor, evaluation_id, "录入选票", serial, new=_snapshot(info))
+        audit(s, actor, evaluation_id, "录入选票", serial,
+              new={**_snapshot(info), **(source or {})})
         return info
 
 

@@ -29,7 +29,7 @@ def _active_entries(s: Session, ballot_id: int) -> list[m.BallotEntry]:
 
 
 def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entry, validate,
-                 entry_uid: str | None = None):
+                 entry_uid: str | None = None, source: dict | None = None):
     """One independent entry of a ballot (called by ballots.add_ballot in its transaction);
     ``entry_uid`` is the save's identity (a repeated save finds the entry: ballots.py)."""
     serial = str(entry.serial).strip()
@@ -68,7 +68,7 @@ def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entr
     info = names.info(ballot)
     audit(s, actor, evaluation.id, action, serial,
           new={"评委类别": entry.group, "所属部门": entry.own_department,
-               "评分": {names.dept_names[k]: v for k, v in marks.items()}})
+               "评分": {names.dept_names[k]: v for k, v in marks.items()}, **(source or {})})
     return info
 
 

@@ -14,7 +14,9 @@ def page_classes() -> list:
     from ui.pages.print_page import PrintPage
     from ui.pages.reconcile_page import ReconcilePage
     from ui.pages.results_page import ResultsPage
+    from ui.pages.scan_review_page import ScanReviewPage
     from ui.pages.scores_page import ScoresPage
     from ui.pages.settings_page import SettingsPage
     return [SettingsPage, DepartmentsPage, GroupsPage, ScoresPage, EntryPage, ReconcilePage,
-            ResultsPage, MeetingPage, PrintPage, IntegrityPage, OperatorsPage, AuditPage]
+            ScanReviewPage, ResultsPage, MeetingPage, PrintPage, IntegrityPage, OperatorsPage,
+            AuditPage]

@@ -1,7 +1,7 @@
 """full seal: every audit row records the state of what decides a result; station kits
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-01
 
 The migration records once, in a chained audit row, how many rows at the start of the log
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0008'  # after the scan tables: the full seal's baseline comes last
 branch_labels = None
 depends_on = None
 
