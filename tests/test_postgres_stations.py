@@ -26,7 +26,10 @@ STATIONS, PER_STATION, SHARED = 10, 100, 10  # the last SHARED of each collide w
 
 
 def _empty_demo():
-    return replace(demo_evaluations()[1], ballots=[])
+    """The demo's roster without ballots and without issued counts (the stations type a
+    thousand ballots; entry refuses any beyond 发出票数)."""
+    data = demo_evaluations()[1]
+    return replace(data, ballots=[], groups=[replace(g, expected=None) for g in data.groups])
 
 
 def _station_ballots(station: int) -> list[BallotInput]:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from evalapp.services.ballots import BallotInput, add_ballot, edit_ballot
-from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
+from evalapp.services.context import ADMIN, CHAIR, CLERK, SYSTEM, Actor
 from evalapp.services.demo import create_demo
 from evalapp.services.presentation import get_presentation_minutes
 from evalapp.services.results import compute_results
@@ -269,13 +269,20 @@ def test_cursor_hides_only_while_still(qtbot, demo, monkeypatch):
 def test_projector_never_shows_more_than_issued(qtbot, demo):
     db, eid = demo
     page, p = _opened(qtbot, demo)
-    issued = p.view.progress.issued
-    first = compute_results(db, eid).result.departments[0].name
-    extra = issued - p.view.progress.entered + 2  # two more ballots than were handed out
-    for n in range(extra):
-        add_ballot(db, CLERK_ACTOR, eid, BallotInput(f"多-{n}", "老同志代表", {first: "90"}))
-    page.ctx.ballots_changed.emit()
-    qtbot.waitUntil(lambda: p.view.progress.entered == issued + 2, timeout=3000)
+    # Entry refuses ballots beyond 发出票数 now; a workbook import or a lowered 发出票数 can
+    # still leave more ballots than were handed out: lower it until two are too many.
+    from dataclasses import replace
+
+    from evalapp.services.evaluations import get_data
+    from evalapp.services.roster import save_groups
+    cut = p.view.progress.issued - p.view.progress.entered + 2
+    groups = get_data(db, eid).groups
+    save_groups(db, SYSTEM, eid, [replace(g, expected=g.expected - cut)
+                                  if g.name == "老同志代表" else g for g in groups])
+    issued = p.view.progress.issued - cut
+    page.ctx.data_changed.emit()
+    qtbot.waitUntil(lambda: p.view.progress.issued == issued, timeout=3000)
+    assert p.view.progress.entered == issued + 2
     p.set_mode(MODE_PROGRESS)
     shown = " ".join([p.footer.text, *p.progress.lines])
     assert f"{issued}/{issued}" in p.footer.text
