@@ -252,6 +252,19 @@ class BallotPainter:
             c.showPage()
 
 
+def ballot_groups(groups: list, name: str | None, copies: int | None) -> list:
+    """The groups ballots are printed for (one named group, or all) — refused in Chinese when
+    the name is unknown or the number of copies is below 1. Shared by the handwritten and the
+    machine-readable ballots."""
+    if name:
+        groups = [g for g in groups if g.name == name]
+        if not groups:
+            raise DomainError(f"没有名为“{name}”的评委类别")
+    if copies is not None and copies < 1:
+        raise DomainError("份数至少为 1")
+    return list(groups)
+
+
 def write_ballots(results: Results, path=None, options: BallotOptions | None = None,
                   layout: BallotLayout | None = None) -> bytes | None:
     """Blank ballots: for each chosen group, ``copies`` sheets numbered in its serial scheme;
@@ -260,13 +273,7 @@ def write_ballots(results: Results, path=None, options: BallotOptions | None = N
 
     options = options or BallotOptions()
     data = results.data
-    groups = data.groups
-    if options.group:
-        groups = [g for g in groups if g.name == options.group]
-        if not groups:
-            raise DomainError(f"没有名为“{options.group}”的评委类别")
-    if options.copies is not None and options.copies < 1:
-        raise DomainError("份数至少为 1")
+    groups = ballot_groups(data.groups, options.group, options.copies)
     out = io.BytesIO() if path is None else str(path)
     c = Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1,
                initialFontName=stack(SONG).primary)  # no unembedded Helvetica

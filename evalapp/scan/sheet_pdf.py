@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
-from evalapp.domain import GRADE_MODE, DomainError, EvaluationData, Group
+from evalapp.domain import GRADE_MODE, EvaluationData, Group
 from evalapp.reports.common import para
 from evalapp.reports.fonts import HEI, SONG, TITLE, stack
 from evalapp.scan.layout import (
@@ -223,16 +223,10 @@ def write_sheets(data: EvaluationData, title: str, path=None,
     serial scheme as the handwritten ballots (each sheet one or more pages)."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from evalapp.reports.ballots_pdf import serials
+    from evalapp.reports.ballots_pdf import ballot_groups, serials
 
     options = options or SheetOptions()
-    groups = data.groups
-    if options.group:
-        groups = [g for g in groups if g.name == options.group]
-        if not groups:
-            raise DomainError(f"没有名为“{options.group}”的评委类别")
-    if options.copies is not None and options.copies < 1:
-        raise DomainError("份数至少为 1")
+    groups = ballot_groups(data.groups, options.group, options.copies)
     out = io.BytesIO() if path is None else str(path)
     c = Canvas(out, pagesize=(PAGE_W * mm, PAGE_H * mm), invariant=1,
                initialFontName=stack(SONG).primary)
