@@ -111,7 +111,7 @@ def test_a_second_clerk_from_a_fresh_database_through_the_gui_only(qtbot, db):
     qtbot.waitUntil(lambda: window.ctx.actor.name == "李录入", timeout=5000)
     assert seen[0].windowTitle() == "切换用户" and "“张主任”已退出登录" in seen[0].intro.text()
     assert window.ctx.actor == Actor("李录入", CLERK)
-    assert [p.title for p in window.pages] == ["选票录入"]
+    assert [p.title for p in window.pages] == ["选票录入", "扫描核对"]
     assert "李录入(录入员)" in window.windowTitle() and "张主任" not in window.windowTitle()
     assert window.ctx.evaluation_id == ctx.evaluation_id  # the same evaluation stays open
     files = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
