@@ -23,6 +23,9 @@ class DraftKeeper(QObject):
         self.ctx, self.header, self.model, self.editing = ctx, header, model, editing
         self._timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
+        # Whether a draft of this operator may be in the database (one from an earlier
+        # session may be: True until a discard). Saving a ballot then costs no extra write.
+        self._stored = True
 
     def snapshot(self) -> BallotInput | None:
         """The ballot on screen as typed so far (None when there is nothing to keep)."""
@@ -55,19 +58,23 @@ class DraftKeeper(QObject):
         try:
             if entry is None:
                 discard_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id)
+                self._stored = False
             else:
                 save_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id, entry)
+                self._stored = True
         except DomainError:
             pass  # e.g. the evaluation was finalised meanwhile: nothing left to keep
 
     def discard(self) -> None:
         self._timer.stop()
-        if self.ctx.evaluation_id is not None:
+        if self.ctx.evaluation_id is not None and self._stored:
             discard_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id)
+            self._stored = False
 
     def offer(self, parent: QWidget) -> Draft | None:
         """A kept draft the clerk chose to continue, or None."""
         draft = load_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id)
+        self._stored = draft is not None
         if draft is None or draft.empty:
             return None
         if draft.already_saved:
