@@ -63,9 +63,11 @@ def now() -> datetime:
 
 @contextmanager
 def unit_of_work(db: Database) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error. On
-    PostgreSQL it first takes the application's write lock, so stations change data one at a
-    time and every check inside the block sees the others' committed work."""
+    """One transaction: committed when the block ends, rolled back on any error. It first
+    takes the application's write lock (retry.serialise_writes: an advisory lock on
+    PostgreSQL, BEGIN IMMEDIATE on SQLite), so stations change data one at a time and every
+    check inside the block sees the others' committed work; a constraint failure that still
+    happens reaches the user as a DomainError in Chinese."""
     with db.session() as session:
         try:
             with session.begin():
