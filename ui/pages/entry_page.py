@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.ballot_rules import MarkRules
-from evalapp.ballot_status import CONFIRMED
 from evalapp.domain import DomainError
 from evalapp.services import ballots
 from evalapp.services.context import ENTER, MANAGE
@@ -32,16 +31,17 @@ from ui.pages.base import Page
 from ui.widgets.action_bar import action_bar, page_shortcut
 from ui.widgets.entry_drafts import DraftKeeper
 from ui.widgets.entry_grid import EntryGrid
-from ui.widgets.entry_header import EntryHeader, next_serial
+from ui.widgets.entry_header import EntryHeader
 from ui.widgets.entry_rules import (
     EDIT_REASONS,
-    WITHDRAW_REASONS,
+    ask_withdraw_reason,
+    free_serial_after,
     ask_void_or_restore,
     refusal_to_open,
     serial_problem,
 )
 from ui.widgets.entry_side_panel import EntrySidePanel, counted
-from ui.widgets.entry_validity import OK, BallotSummary
+from ui.widgets.entry_validity import OK, BallotSummary, SaveStatus, saved_words
 
 IDLE_REFRESH_MS = 3000
 
@@ -62,7 +62,8 @@ class EntryPage(Page):
         self.model = self.grid.entry_model
         self.side = EntrySidePanel()
         self.summary = BallotSummary()
-        self.banner, self.legend, self.error, self.status = (QLabel() for _ in range(4))
+        self.banner, self.legend, self.error = (QLabel() for _ in range(3))
+        self.status = SaveStatus()
         self._final = False
         self._last_new = ""  # the serial of the last new ballot saved here
         self._settings = None
@@ -90,7 +91,6 @@ class EntryPage(Page):
         legend_font = self.legend.font()
         legend_font.setPointSize(legend_font.pointSize() + 1)
         self.legend.setFont(legend_font)
-        self.status.setStyleSheet("color:#205020")
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -326,7 +326,7 @@ class EntryPage(Page):
                                                 info.status, bool(info.void_reason)))
         self._serials[info.serial] = SerialState(info.status, True)
         self._last_new = info.serial
-        self._done(*self._saved_words("已保存", info), self._free_serial_after(info.serial))
+        self._done(*saved_words("已保存", info, self._rules), self._free_serial_after(info.serial))
 
     def _save_edit(self, entry: ballots.BallotInput) -> None:
         original = self._editing
@@ -339,7 +339,7 @@ class EntryPage(Page):
                          self.ctx.evaluation_id, original.id, entry, reason)
         if info is not None:
             self.refresh_side()
-            self._done(*self._saved_words("已修改", info), self._suggested_serial())
+            self._done(*saved_words("已修改", info, self._rules), self._suggested_serial())
 
     def _try(self, action, *args):
         """Call a service; on a DomainError show it (dialog and error line) and keep the grid."""
@@ -352,20 +352,9 @@ class EntryPage(Page):
                 self.header.focus_serial()
             return None
 
-    def _saved_words(self, verb: str, info: ballots.BallotInfo) -> tuple[str, str]:
-        """(message, kind) after a save: a ballot the rules void is saved but never shown as
-        a success (amber, with the reason); one waiting for its second entry is neutral."""
-        head = f"{verb} 票号 {info.serial}"
-        if info.status != CONFIRMED:
-            return f"{head} · {info.status_label}", "pending"
-        reason = self._rules.invalid_reason(info.marks.values(), info.void_reason)
-        if reason:
-            return f"{head} · 无效:{reason}", "void"
-        return f"{head} · 有效", OK
-
     def _done(self, message: str, kind: str, serial: str) -> None:
         self.drafts.discard()
-        self._set_status(message, kind)
+        self.status.show_saved(message, kind)
         self.ctx.saved.emit(message)
         self._emitting = True
         try:
@@ -374,27 +363,13 @@ class EntryPage(Page):
             self._emitting = False
         self._start_blank(serial)
 
-    def _set_status(self, message: str, kind: str) -> None:
-        styles = {OK: ("✓ ", "color:#0B5D1E"), "void": ("", "color:#000; background:#FFD27F"),
-                  "pending": ("", "color:#123F8C")}
-        mark, style = styles.get(kind, ("", "color:#000"))
-        self.status.setStyleSheet(style + "; padding:2px 6px; font-weight:bold")
-        self.status.setText(mark + message)
-
-    def _free_serial_after(self, serial: str) -> str:
-        """The next serial after this one that may be typed now (skips serials already in)."""
-        candidate = next_serial(serial)
-        for _ in range(10_000):
-            if not candidate or serial_problem(candidate, self._serials.get(candidate),
-                                               self._settings.double_entry) is None:
-                return candidate
-            candidate = next_serial(candidate)
-        return ""
-
     def _suggested_serial(self) -> str:
         recent = self.side.recent_model.rows()
         last = self._last_new or (recent[0].serial if recent else "")
         return self._free_serial_after(last) if last else ""
+
+    def _free_serial_after(self, serial: str) -> str:
+        return free_serial_after(serial, self._serials, self._settings.double_entry)
 
     def _start_blank(self, serial: str) -> None:
         self._editing = None
@@ -485,10 +460,7 @@ class EntryPage(Page):
         info = self._editing or self._find("撤回选票")
         if info is None:
             return
-        reason = ReasonDialog.get_reason(
-            self, "撤回选票", f"撤回选票 票号 {info.serial}({info.group})。撤回用于没有对应纸质选票"
-            "的记录(重复录入、录错评委类别、未发出的票号):撤回后这张票不计入收回、有效或无效,"
-            "其全部内容保留在操作日志中,票号可以重新录入。请填写撤回原因:", WITHDRAW_REASONS)
+        reason = ask_withdraw_reason(self, info)
         if reason is None:
             return
         done = self.call(ballots.withdraw_ballot, self.ctx.db, self.ctx.actor,

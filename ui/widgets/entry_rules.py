@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from evalapp.services.ballots import BallotInfo
 from evalapp.services.progress import CONFIRMED, CONFLICT, SerialState
+from ui.widgets.entry_header import next_serial
 
 VOID_REASONS = ["字迹无法辨认", "填写不规范", "非本次考评选票", "重复投票"]
 EDIT_REASONS = ["录入错误,按原票更正", "票号录错"]
@@ -25,6 +26,17 @@ def serial_problem(serial: str, known: SerialState | None, double_entry: bool) -
     if known.mine:
         return f"票号:“{serial}”已由您录入过;双人录入须由另一位录入员独立录入"
     return None
+
+
+def free_serial_after(serial: str, known: dict[str, SerialState], double_entry: bool) -> str:
+    """The next serial after this one that may be typed now: same prefix and width, skipping
+    every serial ``serial_problem`` would refuse ("" when there is no number to count on)."""
+    candidate = next_serial(serial)
+    for _ in range(10_000):
+        if not candidate or serial_problem(candidate, known.get(candidate), double_entry) is None:
+            return candidate
+        candidate = next_serial(candidate)
+    return ""
 
 
 def refusal_to_open(info: BallotInfo, double_entry: bool, is_admin: bool) -> str | None:
@@ -57,3 +69,12 @@ def ask_void_or_restore(parent, info) -> tuple[str | None, str] | None:
         parent, "作废选票", f"作废选票 票号 {info.serial}({info.group})。作废的选票保留在库中,"
         "计为无效票,不再计分;操作记入日志。请填写作废原因:", VOID_REASONS)
     return None if reason is None else (reason, f"已作废 票号 {info.serial}")
+
+
+def ask_withdraw_reason(parent, info) -> str | None:
+    """Ask why a ballot is withdrawn (None: the administrator cancelled)."""
+    from ui.dialogs.reason_dialog import ReasonDialog
+    return ReasonDialog.get_reason(
+        parent, "撤回选票", f"撤回选票 票号 {info.serial}({info.group})。撤回用于没有对应纸质选票"
+        "的记录(重复录入、录错评委类别、未发出的票号):撤回后这张票不计入收回、有效或无效,"
+        "其全部内容保留在操作日志中,票号可以重新录入。请填写撤回原因:", WITHDRAW_REASONS)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from evalapp.ballot_rules import MarkRules
+from evalapp.ballot_status import CONFIRMED
 
 OK, VOID, EMPTY = "ok", "void", "empty"
 COLOURS = {OK: "#0B5D1E", VOID: "#8A4B00", EMPTY: "#444444"}
@@ -96,3 +97,34 @@ class BallotSummary(QLabel):
             self.stray_key.emit()  # typing on: the clerk has not seen that nothing is saved
         else:
             event.ignore()
+
+
+PENDING_KIND = "pending"
+SAVED_STYLES = {OK: ("✓ ", "color:#0B5D1E"), VOID: ("", "color:#000; background:#FFD27F"),
+                PENDING_KIND: ("", "color:#123F8C")}
+
+
+def saved_words(verb: str, info, rules: MarkRules) -> tuple[str, str]:
+    """(message, kind) after a save: a ballot the rules void is saved but never shown as a
+    success (amber, with the reason); one waiting for its second entry is neutral."""
+    head = f"{verb} 票号 {info.serial}"
+    if info.status != CONFIRMED:
+        return f"{head} · {info.status_label}", PENDING_KIND
+    reason = rules.invalid_reason(info.marks.values(), info.void_reason)
+    if reason:
+        return f"{head} · 无效:{reason}", VOID
+    return f"{head} · 有效", OK
+
+
+class SaveStatus(QLabel):
+    """The line under the grid: what was last saved, in the colour of its kind (✓ only for a
+    valid ballot)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet("color:#205020")
+
+    def show_saved(self, message: str, kind: str) -> None:
+        mark, style = SAVED_STYLES.get(kind, ("", "color:#000"))
+        self.setStyleSheet(style + "; padding:2px 6px; font-weight:bold")
+        self.setText(mark + message)
