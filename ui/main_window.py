@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp import APP_NAME
-from evalapp.domain import STATUS_FINAL, DomainError
+from evalapp.domain import DomainError
 from evalapp.services.context import ENTER, MANAGE
-from evalapp.services.evaluations import get_data, get_settings, list_evaluations
+from evalapp.services.evaluations import get_data, get_settings, is_final, list_evaluations
 from ui import preferences, wheel_guard
 from ui.batch_actions import export_station_batch, import_station_batches, issue_station_kit
 from ui.context import AppContext, ChangeWatcher
@@ -318,10 +318,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{APP_NAME} — {actor}")
             self.status_label.setText("")
             return False
-        info = next((e for e in list_evaluations(self.ctx.db)
-                     if e.id == self.ctx.evaluation_id), None)
-        final = info is not None and info.status == STATUS_FINAL
-        name = info.name if info else get_settings(self.ctx.db, self.ctx.evaluation_id).name
+        # Two one-row reads (this runs at every page switch and every change notice; the
+        # evaluation list would count every ballot of every evaluation).
+        final = is_final(self.ctx.db, self.ctx.evaluation_id)
+        name = get_settings(self.ctx.db, self.ctx.evaluation_id).name
         self.setWindowTitle(f"{name}({'定稿' if final else '初步'}) — {APP_NAME} — {actor}")
         self.status_label.setText("正式结果" if final else "初步结果(未定稿)")
         return final
