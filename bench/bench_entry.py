@@ -39,7 +39,7 @@ from evalapp.services.context import CLERK, SYSTEM, Actor  # noqa: E402
 from evalapp.services.evaluations import import_evaluation  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.fonts import apply_ui_font  # noqa: E402
-from ui.pages.entry_page import EntryPage  # noqa: E402
+from ui.entry.entry_page import EntryPage  # noqa: E402
 
 
 STORED_BALLOTS = 300

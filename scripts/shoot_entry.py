@@ -32,8 +32,8 @@ from evalapp.services.operators import create_operator  # noqa: E402
 from evalapp.services.roster import save_groups  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.fonts import apply_ui_font  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.pages.registry import page_classes  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.shell.registry import page_classes  # noqa: E402
 
 KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}
 KEYS.update({".": Qt.Key.Key_Period, " ": Qt.Key.Key_Space, "\r": Qt.Key.Key_Return})

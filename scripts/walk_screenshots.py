@@ -75,10 +75,10 @@ def walk(out: Path) -> None:
     from evalapp.services.demo import create_demo
     from evalapp.services.evaluations import create_evaluation
     from ui.context import AppContext
-    from ui.dialogs.sign_in_dialog import SignInDialog
-    from ui.dialogs.start_dialog import NewEvaluationDialog, StartDialog
-    from ui.main_window import MainWindow
-    from ui.pages.registry import page_classes
+    from ui.operators.sign_in_dialog import SignInDialog
+    from ui.shell.start_dialog import NewEvaluationDialog, StartDialog
+    from ui.shell.main_window import MainWindow
+    from ui.shell.registry import page_classes
 
     folder = Path(tempfile.mkdtemp(prefix="walk-"))
     db = open_database(folder / "meeting.db")

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCharts import QValueAxis
 
-from ui.widgets.chart_axis import round_range, set_score_range, tick_values
+from ui.common.chart_axis import round_range, set_score_range, tick_values
 
 
 @pytest.mark.parametrize("low, high", [(78.3, 99.6), (80.05, 84.9), (0, 100), (62.5, 97.25),

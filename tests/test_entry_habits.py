@@ -282,8 +282,8 @@ def test_withdraw_frees_the_serial_and_stays_in_the_trail(qtbot, db, no_dialogs,
     from evalapp.services.context import ADMIN
     from evalapp.services.progress import entry_progress
     from evalapp.services.verify import verify
-    from ui.dialogs.ballot_lookup_dialog import BallotLookupDialog
-    from ui.dialogs.reason_dialog import ReasonDialog
+    from ui.entry.ballot_lookup_dialog import BallotLookupDialog
+    from ui.common.reason_dialog import ReasonDialog
 
     score_id, data = score_evaluation(db)
     [paper] = papers_from(data, 1)
@@ -337,7 +337,7 @@ def test_after_finalisation_the_page_is_read_only_and_says_how_to_unlock(qtbot, 
     create_operator(db, SYSTEM, "王主任", ADMIN, "secret1")
     finalise(db, Actor("王主任", ADMIN), score_id, "secret1", backup=False)
     from ui.context import AppContext
-    from ui.pages.entry_page import EntryPage
+    from ui.entry.entry_page import EntryPage
     page = EntryPage(AppContext(db, CLERK_A, score_id))
     qtbot.addWidget(page)
     page.show()
@@ -370,8 +370,8 @@ def test_set_up_pages_are_read_only_after_finalisation(qtbot, db, no_dialogs):
     from evalapp.services.finalise import finalise, unlock
     from evalapp.services.operators import create_operator
     from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.pages.registry import page_classes
+    from ui.shell.main_window import MainWindow
+    from ui.shell.registry import page_classes
 
     score_id, data = score_evaluation(db)
     from evalapp.services.roster import save_groups

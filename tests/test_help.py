@@ -23,7 +23,7 @@ from ui.help.about import about_html
 from ui.help.guide import GuideWindow, chapters
 from ui.help.rules_sheet import RulesSheetDialog, rules_html
 from ui.help.shortcuts import ShortcutsDialog, menu_shortcuts
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.tasks import set_synchronous
 
 
@@ -156,7 +156,7 @@ def test_geometry_and_last_evaluation_are_remembered(qtbot, db):
 
 def test_start_session_opens_the_remembered_evaluation(qtbot, db, monkeypatch):
     from evalapp.services.operators import create_first_admin
-    from ui.dialogs.sign_in_dialog import SignInDialog
+    from ui.operators.sign_in_dialog import SignInDialog
     create_first_admin(db, "张主任", "123456")
     first, second = create_demo(db)
 

@@ -17,9 +17,9 @@ from evalapp.services.supervision import clerk_statistics, outlier_flags
 from ui import app as ui_app
 from ui import exception_hook
 from ui.context import AppContext
-from ui.dialogs.reason_dialog import ReasonDialog
-from ui.models.supervision_table_model import RATE, ClerkTableModel, OutlierTableModel
-from ui.pages.integrity_page import IntegrityPage
+from ui.common.reason_dialog import ReasonDialog
+from ui.integrity.supervision_table_model import RATE, ClerkTableModel, OutlierTableModel
+from ui.integrity.integrity_page import IntegrityPage
 
 YES = QMessageBox.StandardButton.Yes
 

@@ -15,7 +15,7 @@ from evalapp.services.presentation import get_presentation_minutes
 from evalapp.services.results import compute_results
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.pages.meeting_page import MeetingPage
+from ui.projector.meeting_page import MeetingPage
 from ui.projector.projector_window import (
     CORRECTED_TEXT,
     MODE_FROZEN,

@@ -10,7 +10,7 @@ from ui import preferences
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
 from ui.icons import app_icon, icon
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.style import HIGH_CONTRAST, STANDARD, STYLES, apply_style, current_style, style_sheet
 
 

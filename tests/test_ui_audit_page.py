@@ -7,10 +7,10 @@ from evalapp.services.context import ADMIN, CLERK, Actor
 from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import update_settings
 from ui.context import AppContext
-from ui.models.audit_table_model import (
+from ui.integrity.audit_table_model import (
     ACTION, CHANGE, OPERATOR, TARGET, AuditTableModel, change_lines,
 )
-from ui.pages.audit_page import ALL_OPERATORS, AuditPage
+from ui.integrity.audit_page import ALL_OPERATORS, AuditPage
 from ui_helpers import show_page
 
 ADMIN_A, CLERK_A = Actor("李主任", ADMIN), Actor("王录入", CLERK)

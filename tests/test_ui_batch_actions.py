@@ -9,7 +9,7 @@ from evalapp.services.ballots import BallotInput, add_ballot, list_ballots
 from evalapp.services.context import ADMIN, CLERK, Actor
 from evalapp.services.demo import create_demo
 from evalapp.services.verify import verify
-from ui.batch_actions import export_station_batch, import_station_batches, issue_station_kit
+from ui.shell.batch_actions import export_station_batch, import_station_batches, issue_station_kit
 from ui.context import AppContext
 
 

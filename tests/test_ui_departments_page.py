@@ -13,8 +13,8 @@ from evalapp.services.evaluations import create_evaluation, get_data
 from ui import tasks
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.models.department_table_model import MIME_TYPE, DepartmentTableModel
-from ui.pages.departments_page import DepartmentsPage
+from ui.setup.department_table_model import MIME_TYPE, DepartmentTableModel
+from ui.setup.departments_page import DepartmentsPage
 from ui_helpers import show_active, type_text
 
 ADMIN_ACTOR = Actor("管理员", ADMIN)

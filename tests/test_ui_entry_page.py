@@ -15,15 +15,15 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import import_evaluation
 from evalapp.services.progress import entry_progress, recent_ballots
 from ui.context import AppContext
-from ui.dialogs.ballot_lookup_dialog import BallotLookupDialog
-from ui.dialogs.reason_dialog import ReasonDialog
+from ui.entry.ballot_lookup_dialog import BallotLookupDialog
+from ui.common.reason_dialog import ReasonDialog
 from ui.fonts import apply_ui_font
-from ui.models.entry_progress_table_model import EntryProgressTableModel
-from ui.models.entry_table_model import EntryTableModel
-from ui.models.recent_ballots_table_model import RecentBallotsTableModel
-from ui.pages.entry_page import EntryPage
-from ui.widgets.entry_header import next_serial
-from ui.widgets.mark_typing import COMPLETE, OPEN, PARTIAL, ScoreTyper
+from ui.entry.entry_progress_table_model import EntryProgressTableModel
+from ui.entry.entry_table_model import EntryTableModel
+from ui.entry.recent_ballots_table_model import RecentBallotsTableModel
+from ui.entry.entry_page import EntryPage
+from ui.entry.entry_header import next_serial
+from ui.entry.mark_typing import COMPLETE, OPEN, PARTIAL, ScoreTyper
 
 CLERK_A, CLERK_B = Actor("张三", CLERK), Actor("李四", CLERK)
 KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}

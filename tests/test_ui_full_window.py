@@ -6,8 +6,8 @@ from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
 from evalapp.services.demo import create_demo
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.main_window import MainWindow
-from ui.pages.registry import page_classes
+from ui.shell.main_window import MainWindow
+from ui.shell.registry import page_classes
 
 EXPECTED = {
     ADMIN: ["考评设置", "部门", "评委", "其他得分与加减分", "选票录入", "双人录入核对", "扫描核对",

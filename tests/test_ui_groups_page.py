@@ -13,10 +13,10 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import get_data
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.models.evaluator_table_model import EvaluatorTableModel
-from ui.models.group_table_model import GroupTableModel
-from ui.models.row_edit_table_model import ERROR_ROLE
-from ui.pages.groups_page import GroupsPage
+from ui.setup.evaluator_table_model import EvaluatorTableModel
+from ui.setup.group_table_model import GroupTableModel
+from ui.setup.row_edit_table_model import ERROR_ROLE
+from ui.setup.groups_page import GroupsPage
 from ui_helpers import commit, edit_cell, ime, insert_row, open_demo_page
 
 ADMIN_ACTOR = Actor("张主任", ADMIN)

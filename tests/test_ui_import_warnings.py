@@ -8,7 +8,7 @@ from workbook_corpus import CASES
 from evalapp.services.context import ADMIN, Actor
 from evalapp.services.evaluations import list_evaluations
 from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def _build(name, tmp_path):
@@ -52,7 +52,7 @@ def test_import_without_warnings_shows_no_box(qtbot, db, tmp_path, monkeypatch):
 
 
 def test_department_import_mentions_warnings(qtbot, tmp_path):
-    from ui.workbook_import import import_warning_text
+    from ui.shell.workbook_import import import_warning_text
     lines = [f"工作表“部门” 第{r}行 B(部门名称)列:提示" for r in range(2, 40)]
     text = import_warning_text(lines)
     assert "有 38 处" in text and lines[0] in text and lines[14] in text

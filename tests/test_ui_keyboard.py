@@ -16,8 +16,8 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import get_data, update_settings
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.main_window import MainWindow
-from ui.pages.registry import page_classes
+from ui.shell.main_window import MainWindow
+from ui.shell.registry import page_classes
 from ui.style import STANDARD, apply_style
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -9,10 +9,10 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.operators import create_operator, list_operators
 from ui.context import AppContext
-from ui.dialogs.sign_in_dialog import SignInDialog
-from ui.dialogs.start_dialog import StartDialog
-from ui.main_window import MainWindow
-from ui.pages.base import Page
+from ui.operators.sign_in_dialog import SignInDialog
+from ui.shell.start_dialog import StartDialog
+from ui.shell.main_window import MainWindow
+from ui.common.base import Page
 
 
 def _page(title, permission, shortcut):
@@ -149,7 +149,7 @@ def test_import_from_the_file_menu_reports_every_error(qtbot, db, tmp_path, monk
 
 
 def test_create_an_evaluation_from_the_start_dialog(qtbot, db, monkeypatch):
-    from ui.dialogs import start_dialog
+    from ui.shell import start_dialog
 
     def fill_and_accept(dialog):
         dialog.year.setValue(2022)

@@ -15,13 +15,13 @@ from evalapp.services.evaluations import get_data
 from evalapp.services.operators import create_first_admin, create_operator, list_operators
 from ui import app as ui_app
 from ui.context import AppContext
-from ui.dialogs import sign_in_dialog
-from ui.dialogs.operator_dialog import NewOperatorDialog, ResetPasswordDialog
-from ui.dialogs.sign_in_dialog import SignInDialog
-from ui.main_window import MainWindow
-from ui.pages.entry_page import EntryPage
-from ui.pages.operators_page import OperatorsPage
-from ui.pages.registry import page_classes
+from ui.operators import sign_in_dialog
+from ui.operators.operator_dialog import NewOperatorDialog, ResetPasswordDialog
+from ui.operators.sign_in_dialog import SignInDialog
+from ui.shell.main_window import MainWindow
+from ui.entry.entry_page import EntryPage
+from ui.operators.operators_page import OperatorsPage
+from ui.shell.registry import page_classes
 
 ADMIN_ACTOR = Actor("张主任", ADMIN)
 CTRL = Qt.KeyboardModifier.ControlModifier

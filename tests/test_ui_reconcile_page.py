@@ -10,11 +10,11 @@ from evalapp.services.demo import create_demo
 from evalapp.services.double_entry import list_conflicts
 from evalapp.services.evaluations import get_data, update_settings
 from ui.context import AppContext
-from ui.models.conflict_table_model import ConflictTableModel
-from ui.models.entry_comparison_table_model import (
+from ui.reconcile.conflict_table_model import ConflictTableModel
+from ui.reconcile.entry_comparison_table_model import (
     CHOSEN, FIRST, ITEM, SECOND, EntryComparisonTableModel,
 )
-from ui.pages.reconcile_page import OFF_NOTE, ReconcilePage
+from ui.reconcile.reconcile_page import OFF_NOTE, ReconcilePage
 from ui_helpers import show_page
 
 ADMIN_A = Actor("李主任", ADMIN)

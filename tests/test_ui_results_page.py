@@ -18,10 +18,10 @@ from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
 from evalapp.services.evaluations import get_data, update_settings
 from evalapp.services.results import compute_results
 from ui.context import AppContext
-from ui.models.group_stats_table_model import GroupStatsTableModel
-from ui.models.invalid_ballot_table_model import InvalidBallotTableModel
-from ui.models.results_table_model import ResultsTableModel, wrap_header
-from ui.pages.results_page import ALL_CATEGORIES, ResultsPage
+from ui.results.group_stats_table_model import GroupStatsTableModel
+from ui.results.invalid_ballot_table_model import InvalidBallotTableModel
+from ui.results.results_table_model import ResultsTableModel, wrap_header
+from ui.results.results_page import ALL_CATEGORIES, ResultsPage
 from ui_helpers import show_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +153,7 @@ def test_chart_has_one_bar_per_department(page):
         assert len(page.chart.bar_labels()) == len(members)
         values = [s.at(i) for s in page.chart.series.barSets() for i in range(s.count())]
         assert sum(1 for v in values if v) == len(members)
-        from ui.widgets.chart_axis import tick_values
+        from ui.common.chart_axis import tick_values
         axis = page.chart.values
         assert axis.tickInterval() in (5, 10) and axis.tickType() == axis.TickType.TicksDynamic
         assert all(t % axis.tickInterval() == 0 for t in tick_values(axis))  # 75/80/85…

@@ -7,8 +7,8 @@ from evalapp.services.context import ADMIN, Actor, SYSTEM
 from evalapp.services.evaluations import import_evaluation
 from evalapp.services.robustness import compute_robustness
 from ui.context import AppContext
-from ui.models.results_table_model import ResultsTableModel
-from ui.pages.results_page import ResultsPage
+from ui.results.results_table_model import ResultsTableModel
+from ui.results.results_page import ResultsPage
 from ui_helpers import show_page
 
 ADMIN_ACTOR = Actor("主任", ADMIN)
@@ -60,7 +60,7 @@ def test_changes_while_computing_are_coalesced_into_one_more_run(qtbot, db, monk
     evaluation_id = close_race(db)
     page = show_page(qtbot, ResultsPage, AppContext(db, ADMIN_ACTOR, evaluation_id))
     runs = []
-    import ui.pages.results_page as module
+    import ui.results.results_page as module
     real = module.run_in_background
     pending = []
     monkeypatch.setattr(module, "run_in_background",
@@ -81,7 +81,7 @@ def test_changes_while_computing_are_coalesced_into_one_more_run(qtbot, db, monk
 
 
 def test_a_large_evaluation_is_analysed_as_its_own_background_task(qtbot, db, monkeypatch):
-    import ui.pages.results_page as module
+    import ui.results.results_page as module
     monkeypatch.setattr(module, "ROBUSTNESS_WITH_RESULTS", 0)
     seen = []
     monkeypatch.setattr(module.RobustnessPanel, "running",
@@ -94,7 +94,7 @@ def test_a_large_evaluation_is_analysed_as_its_own_background_task(qtbot, db, mo
 
 
 def test_large_analyses_run_one_at_a_time_and_the_latest_waits(qtbot, db, monkeypatch):
-    import ui.pages.results_page as module
+    import ui.results.results_page as module
     evaluation_id = close_race(db)
     page = show_page(qtbot, ResultsPage, AppContext(db, ADMIN_ACTOR, evaluation_id))
     monkeypatch.setattr(module, "ROBUSTNESS_WITH_RESULTS", 0)

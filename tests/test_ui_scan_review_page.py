@@ -10,7 +10,7 @@ from evalapp.services.scan_import import import_scans
 from test_scan import _data, doubtful_sheet
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.pages.scan_review_page import ScanReviewPage
+from ui.scan.scan_review_page import ScanReviewPage
 from ui_helpers import show_active
 
 

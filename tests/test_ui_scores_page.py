@@ -13,9 +13,9 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import create_evaluation, get_data
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.models.adjustment_table_model import VETO_WORD, AdjustmentTableModel
-from ui.models.component_value_table_model import MISSING, ComponentValueTableModel
-from ui.pages.scores_page import ScoresPage
+from ui.setup.adjustment_table_model import VETO_WORD, AdjustmentTableModel
+from ui.setup.component_value_table_model import MISSING, ComponentValueTableModel
+from ui.setup.scores_page import ScoresPage
 from ui_helpers import show_active, type_text
 
 ADMIN_ACTOR = Actor("管理员", ADMIN)

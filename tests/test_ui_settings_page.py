@@ -16,9 +16,9 @@ from evalapp.services.demo import create_demo
 from evalapp.services.evaluations import get_data, get_settings
 from ui.context import AppContext
 from ui.fonts import apply_ui_font
-from ui.models.category_table_model import CategoryTableModel
-from ui.models.component_table_model import ComponentTableModel
-from ui.pages.settings_page import SettingsPage
+from ui.setup.category_table_model import CategoryTableModel
+from ui.setup.component_table_model import ComponentTableModel
+from ui.setup.settings_page import SettingsPage
 from ui_helpers import edit_cell, ime, insert_row, open_demo_page
 
 ADMIN_ACTOR = Actor("张主任", ADMIN)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox
 
 from evalapp.services.context import ADMIN, Actor
 from ui import wheel_guard
-from ui.pages.settings_page import SettingsPage
+from ui.setup.settings_page import SettingsPage
 from ui_helpers import open_demo_page
 
 

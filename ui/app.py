@@ -107,8 +107,8 @@ def measure_start(target: str) -> int:
     from evalapp.services.context import ADMIN, Actor
     from evalapp.services.evaluations import latest_evaluation_id, list_evaluations
     from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.pages.registry import page_classes
+    from ui.shell.main_window import MainWindow
+    from ui.shell.registry import page_classes
     app = prepare_application([sys.argv[0]])
     if not check_database_file(target):
         return 1
@@ -164,8 +164,8 @@ def start_session(db, parent=None, demo_if_empty: bool = False,
 
     from evalapp.services.evaluations import latest_evaluation_id, list_evaluations
     from ui.context import AppContext
-    from ui.dialogs.sign_in_dialog import SignInDialog
-    from ui.dialogs.start_dialog import StartDialog
+    from ui.operators.sign_in_dialog import SignInDialog
+    from ui.shell.start_dialog import StartDialog
     sign_in = SignInDialog(db, parent)
     if sign_in.exec() != QDialog.DialogCode.Accepted or sign_in.actor is None:
         return None
@@ -260,8 +260,8 @@ def run(argv: list[str]) -> int:
     from evalapp.domain import DomainError
     from ui import preferences
     from ui.exception_hook import install
-    from ui.main_window import MainWindow
-    from ui.pages.registry import page_classes
+    from ui.shell.main_window import MainWindow
+    from ui.shell.registry import page_classes
     app = prepare_application(argv)
     install()
     remembered_db = args.db is not None

@@ -72,7 +72,7 @@ class RulesSheetDialog(QDialog):
         return Path(path)
 
     def print_sheet(self) -> int:
-        from ui.printing import new_printer, print_with_dialog
+        from ui.printing.printer import new_printer, print_with_dialog
         data = QByteArray(write_rules(self.data))
         buffer = QBuffer(data, self)
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

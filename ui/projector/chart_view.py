@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QPainter, QPen
 
 from ui.projector import theme
 from ui.projector.projector_model import OUTCOME_WORDS, ProjectorCategory, ProjectorRow
-from ui.widgets.chart_axis import set_score_range
+from ui.common.chart_axis import set_score_range
 
 
 class ChartView(QChartView):

@@ -1,1 +1,0 @@
-"""Dialogs for focused tasks: sign-in, start, reasons, reconciliation of one ballot."""

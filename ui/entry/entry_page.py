@@ -1,0 +1,472 @@
+"""选票录入: the clerk's keyboard-first screen for typing paper ballots."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evalapp.ballot_rules import MarkRules
+from evalapp.domain import DomainError
+from evalapp.services import ballots
+from evalapp.services.context import ENTER, MANAGE
+from evalapp.services.evaluations import get_data, is_final
+from evalapp.services.progress import (
+    RecentBallot,
+    SerialState,
+    entry_progress,
+    known_serials,
+    recent_ballots,
+)
+from evalapp.services.stations import new_entry_uid, save_ballot
+from ui.entry.ballot_lookup_dialog import BallotLookupDialog
+from ui.common.reason_dialog import ReasonDialog
+from ui.common.base import Page
+from ui.common.action_bar import action_bar, page_shortcut
+from ui.entry.entry_drafts import DraftKeeper
+from ui.entry.entry_grid import EntryGrid
+from ui.entry.entry_header import EntryHeader
+from ui.entry.entry_rules import (
+    EDIT_REASONS,
+    ask_withdraw_reason,
+    free_serial_after,
+    ask_void_or_restore,
+    refusal_to_open,
+    serial_problem,
+)
+from ui.entry.entry_side_panel import EntrySidePanel, counted
+from ui.entry.entry_validity import OK, BallotSummary, SaveStatus, saved_words
+
+IDLE_REFRESH_MS = 3000
+
+
+class EntryPage(Page):
+    """Group → serial → Enter → one mark per row → Enter on the last row (or Ctrl+S) saves and
+    opens the next blank ballot. Ctrl+O opens a saved ballot to correct, Ctrl+D voids one."""
+
+    title = "选票录入"
+    permission = ENTER
+    locks_when_final = True
+    shortcut = "Ctrl+5"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.header = EntryHeader()
+        self.grid = EntryGrid()
+        self.model = self.grid.entry_model
+        self.side = EntrySidePanel()
+        self.summary = BallotSummary()
+        self.banner, self.legend, self.error = (QLabel() for _ in range(3))
+        self.status = SaveStatus()
+        self._final = False
+        self._last_new = ""  # the serial of the last new ballot saved here
+        self._settings = None
+        self._structure = None
+        self._rules: MarkRules | None = None
+        self._serials = {}
+        self._editing: ballots.BallotInfo | None = None
+        self._entry_uid = new_entry_uid()
+        self._emitting = False
+        self._idle = QTimer(self, singleShot=True, interval=IDLE_REFRESH_MS)
+        self._idle.timeout.connect(self._idle_refresh)
+        self.drafts = DraftKeeper(ctx, self.header, self.model,
+                                  lambda: self._editing is not None, self)
+        self._build()
+        self._connect()
+        self.refresh()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.banner.setStyleSheet("background:#FFF3B0; color:#000; padding:4px; font-weight:bold")
+        self.banner.hide()
+        self.error.setStyleSheet("color:#B00000; font-weight:bold")
+        self.error.setWordWrap(True)
+        self.legend.setWordWrap(True)
+        legend_font = self.legend.font()
+        legend_font.setPointSize(legend_font.pointSize() + 1)
+        self.legend.setFont(legend_font)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.error.setMinimumHeight(self.error.fontMetrics().height() * 2 + 4)
+        self.status.setMinimumHeight(self.status.fontMetrics().height() + 8)
+        for widget, stretch in ((self.header, 0), (self.banner, 0),
+                                (self.legend, 0), (self.summary, 0), (self.error, 0),
+                                (self.grid, 1), (self._buttons(), 0), (self.status, 0)):
+            column.addWidget(widget, stretch)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([760, 400])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        QWidget.setTabOrder(self.header.group, self.header.serial)
+        QWidget.setTabOrder(self.header.serial, self.header.own)
+        QWidget.setTabOrder(self.header.own, self.grid)
+
+    def _buttons(self) -> QWidget:
+        page_shortcut(self, "Alt+L", self.side.focus_recent)
+        actions = [("保存", "Ctrl+S", self.request_save), ("新选票", "Ctrl+N", self.new_ballot),
+                   ("打开", "Ctrl+O", self.open_ballot), ("作废", "Ctrl+D", self.void_ballot)]
+        if self.ctx.may(MANAGE):
+            actions.append(("撤回", "Ctrl+Shift+W", self.withdraw_ballot))
+        page_shortcut(self, "F5", self.refresh_side)  # named in the progress panel's title
+        self.actions_box = action_bar(self, actions)
+        return self.actions_box
+
+    def _connect(self) -> None:
+        self.header.serial_entered.connect(self._serial_entered)
+        self.header.own_entered.connect(self._own_entered)
+        self.header.group_changed.connect(lambda: self.model.set_own_department(None))
+        self.grid.refused.connect(self._show_refusal)
+        self.grid.finished.connect(self._last_look)
+        self.summary.save_requested.connect(self.save)
+        self.summary.back_requested.connect(self._back_to_grid)
+        self.summary.stray_key.connect(lambda: self._show_refusal(
+            "本票尚未保存:看过小结后按 Enter 保存,或按 Esc 返回修改", beep=True))
+        self.grid.leave_up.connect(self._back_to_header)
+        self.model.marks_changed.connect(self._marks_changed)
+        self.side.open_requested.connect(self._open_serial)
+        self.ctx.evaluation_changed.connect(self._evaluation_changed)
+        self.ctx.data_changed.connect(self.refresh)
+        self.ctx.ballots_changed.connect(self._ballots_changed)
+
+    # --- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the evaluation's departments, groups, rules and the side panel."""
+        if self.ctx.evaluation_id is None or not self.ctx.may(ENTER):
+            self.setEnabled(False)
+            return
+        self.setEnabled(True)
+        data = self.call(get_data, self.ctx.db, self.ctx.evaluation_id)
+        if data is None:
+            return
+        self._set_final(is_final(self.ctx.db, self.ctx.evaluation_id))
+        self._settings = data.settings
+        self._rules = MarkRules(data.settings, len(data.departments))
+        structure = (data.settings, tuple(data.departments), tuple(data.groups))
+        if structure != self._structure:
+            self._load_structure(data)
+            if self._structure is None:
+                restored = self.drafts.restore(self)
+                if restored:
+                    self.status.setText(f"已恢复上次未保存的选票 票号 {restored}")
+            self._structure = structure
+        self.refresh_side()
+        self._marks_changed()
+
+    def _evaluation_changed(self, _evaluation_id) -> None:
+        self._structure, self._editing = None, None
+        self.model.load_marks({})
+        self.refresh()
+
+    def _load_structure(self, data) -> None:
+        same_rules = self._structure is not None and self._structure[0] == data.settings
+        kept = self.model.marks_by_name() if same_rules else {}
+        self.grid.configure(data.settings)
+        self.model.set_rows(data.departments, numeric=data.settings.mode != "grade")
+        self.header.set_choices(data.groups, data.departments)
+        self.legend.setText(self.grid.legend())
+        if kept:
+            self.model.load_marks(kept)
+        else:
+            self.new_ballot(ask=False)
+
+    def refresh_side(self) -> None:
+        """Progress, recent ballots and known serials from the services."""
+        if self.ctx.evaluation_id is None or self._settings is None:
+            return
+        db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+        try:
+            progress = entry_progress(db, actor, ev)
+            self.side.recent_model.set_rows(recent_ballots(db, actor, ev))
+            self._serials = known_serials(db, actor, ev)
+        except DomainError as exc:
+            self.error.setText(f"⚠ {exc}")
+            return
+        self.side.set_progress(progress, self._settings.double_entry)
+
+    def _ballots_changed(self) -> None:
+        if not self._emitting:
+            self.refresh_side()
+
+    def _idle_refresh(self) -> None:
+        if self.isVisible():
+            self.refresh_side()
+
+    # --- typing ------------------------------------------------------------------------------
+    def _marks_changed(self) -> None:
+        self._idle.start()
+        if self._editing is None:
+            self.drafts.touched()
+        if self._rules is not None:
+            last = self.grid.row >= self.grid.last_row()
+            self.summary.show_marks(self._rules, self.model.marks(),
+                                    [d.order for d in self.model.departments()],
+                                    None if last else self.grid.row + 1)
+
+    def _set_final(self, final: bool) -> None:
+        """After 定稿 the page is visibly read-only (and says how to unlock)."""
+        self._final = final
+        self.apply_final(final)
+        for widget in (self.header, self.grid, self.summary, self.actions_box):
+            widget.setEnabled(not final)
+
+    def _show_refusal(self, reason: str, beep: bool = False) -> None:
+        self._idle.start()
+        if beep:
+            QApplication.beep()
+        self.error.setText(f"⚠ {reason}" if reason else "")
+
+    def _serial_problem(self, serial: str) -> str | None:
+        if self.header.current_group() is None:
+            return "评委类别:请先选择评委类别"
+        if self._editing is not None:
+            return None if serial else "票号:请填写票号"
+        return serial_problem(serial, self._serials.get(serial), self._settings.double_entry)
+
+    def _serial_entered(self) -> None:
+        problem = self._serial_problem(self.header.serial_text())
+        if problem:
+            self._show_refusal(problem)
+            self.header.focus_serial()
+            return
+        self._show_refusal("")
+        if self.header.needs_own():
+            self.header.own.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.header.own.selectAll()
+        else:
+            self.grid.start()
+
+    def _own_entered(self) -> None:
+        problem = self.header.own_problem()
+        if problem:
+            self._show_refusal(problem)
+            return
+        self._show_refusal("")
+        self.model.set_own_department(self.header.own_department())
+        self.grid.start()
+
+    def _last_look(self) -> None:
+        """The last row is done: focus the summary line (every blank listed); Enter there
+        saves."""
+        self._show_refusal("")
+        self._marks_changed()
+        self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _back_to_grid(self) -> None:
+        self._show_refusal("")
+        self.grid.go_to(self.grid.last_row())
+        self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _back_to_header(self) -> None:
+        target = self.header.own if self.header.needs_own() else self.header.serial
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- saving ------------------------------------------------------------------------------
+    def _entry(self) -> ballots.BallotInput | None:
+        """The ballot on screen, or None (with the reason shown and the field focused)."""
+        if not self.grid.commit_typing():
+            return None
+        serial = self.header.serial_text()
+        problem = self._serial_problem(serial) or self.header.own_problem()
+        if problem:
+            self._show_refusal(problem)
+            if problem.startswith("所属部门"):
+                self.header.own.setFocus()
+            else:
+                self.header.focus_serial()
+            return None
+        return ballots.BallotInput(serial, self.header.group_name(), self.model.marks_by_name(),
+                                   self.header.own_department())
+
+    def request_save(self) -> None:
+        """Ctrl+S: from the summary line it saves; elsewhere it first shows the last look."""
+        if self.summary.hasFocus():
+            self.save()
+        elif self.grid.commit_typing():
+            self._last_look()
+
+    def save(self) -> None:
+        """Enter on the summary line: save the ballot (a correction asks for a reason)."""
+        if self._final:
+            self._show_refusal("本考评已定稿,不能保存选票;如确需修改,请管理员先解锁", beep=True)
+            return
+        entry = self._entry()
+        if entry is None:
+            return
+        if not entry.marks and QMessageBox.question(
+                self, "保存空白票", f"票号 {entry.serial} 没有任何评分,将记为空白票(无效票)。确定保存吗?"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        if self._editing is not None:
+            self._save_edit(entry)
+            return
+        before = self._serials.get(entry.serial)
+        # One identity per typed ballot: a save retried after a lost connection (server
+        # mode) finds the ballot instead of saving it twice.
+        info = self._try(save_ballot, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                         entry, self._entry_uid)
+        if info is None:
+            return
+        valid = self._rules.invalid_reason(info.marks.values(), info.void_reason) is None
+        self.side.set_progress(counted(self.side.progress_model.rows(), info.group,
+                                       before.status if before else None, info.status, valid),
+                               self._settings.double_entry)
+        self.side.recent_model.add(RecentBallot(info.serial, info.group, info.updated_at,
+                                                info.status, bool(info.void_reason)))
+        self._serials[info.serial] = SerialState(info.status, True)
+        self._last_new = info.serial
+        self._done(*saved_words("已保存", info, self._rules), self._free_serial_after(info.serial))
+
+    def _save_edit(self, entry: ballots.BallotInput) -> None:
+        original = self._editing
+        reason = ReasonDialog.get_reason(
+            self, "修改选票", f"修改已保存的选票 票号 {original.serial}({original.group})。"
+            "修改前后的内容和原因将记入操作日志。请填写修改原因:", EDIT_REASONS)
+        if reason is None:
+            return
+        info = self._try(ballots.edit_ballot, self.ctx.db, self.ctx.actor,
+                         self.ctx.evaluation_id, original.id, entry, reason)
+        if info is not None:
+            self.refresh_side()
+            self._done(*saved_words("已修改", info, self._rules), self._suggested_serial())
+
+    def _try(self, action, *args):
+        """Call a service; on a DomainError show it (dialog and error line) and keep the grid."""
+        try:
+            return action(*args)
+        except DomainError as exc:
+            self._show_refusal(str(exc).replace("\n", " "))
+            self.show_error(exc, "未能保存")
+            if "票号" in str(exc):
+                self.header.focus_serial()
+            return None
+
+    def _done(self, message: str, kind: str, serial: str) -> None:
+        self.drafts.discard()
+        self.status.show_saved(message, kind)
+        self.ctx.saved.emit(message)
+        self._emitting = True
+        try:
+            self.ctx.ballots_changed.emit()
+        finally:
+            self._emitting = False
+        self._start_blank(serial)
+
+    def _suggested_serial(self) -> str:
+        recent = self.side.recent_model.rows()
+        last = self._last_new or (recent[0].serial if recent else "")
+        return self._free_serial_after(last) if last else ""
+
+    def _free_serial_after(self, serial: str) -> str:
+        return free_serial_after(serial, self._serials, self._settings.double_entry)
+
+    def _start_blank(self, serial: str) -> None:
+        self._editing = None
+        self._entry_uid = new_entry_uid()
+        self.banner.hide()
+        self.header.own.clear()
+        self.model.load_marks({})
+        self.model.set_own_department(None)
+        self.grid.go_to(0)
+        self.header.set_serial(serial)
+        self.header.focus_serial()
+
+    def _dirty(self) -> bool:
+        return bool(self.model.marks_by_name()) or self.model.typing_text(self.grid.row) is not None
+
+    def new_ballot(self, ask: bool = True) -> None:
+        """Ctrl+N: a blank ballot (asks before dropping marks typed but not saved)."""
+        if ask and self._dirty() and QMessageBox.question(
+                self, "放弃本票", "屏幕上的评分尚未保存,放弃这些评分并开始新选票吗?"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        self._show_refusal("")
+        if ask:  # the clerk dropped the ballot on screen: its draft goes too
+            self.drafts.discard()
+        self._start_blank(self._suggested_serial())
+
+    # --- open, correct, void -----------------------------------------------------------------
+    def _find(self, title: str) -> ballots.BallotInfo | None:
+        serial = BallotLookupDialog.get_serial(self, title)
+        return self._lookup(serial) if serial else None
+
+    def _lookup(self, serial: str) -> ballots.BallotInfo | None:
+        info = self.call(ballots.get_ballot, self.ctx.db, self.ctx.evaluation_id, serial)
+        refusal = info and refusal_to_open(info, self._settings.double_entry,
+                                           self.ctx.may(MANAGE))
+        if refusal:
+            self._show_refusal(refusal)
+            QMessageBox.information(self, "不能打开", refusal)
+            return None
+        return info
+
+    def open_ballot(self) -> None:
+        """Ctrl+O: open a saved ballot by its serial to correct it."""
+        info = self._find("打开已录选票")
+        if info is not None:
+            self._load(info)
+
+    def _open_serial(self, serial: str) -> None:
+        info = self._lookup(serial)
+        if info is not None:
+            self._load(info)
+
+    def _load(self, info: ballots.BallotInfo) -> None:
+        if self._dirty() and self._editing is None and QMessageBox.question(
+                self, "放弃本票", "屏幕上的评分尚未保存,放弃这些评分并打开已录选票吗?"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        self._editing = info
+        self.header.set_group(info.group)
+        self.header.set_serial(info.serial)
+        self.header.set_own(info.own_department)
+        self.model.load_marks(info.marks)
+        self.model.set_own_department(info.own_department)
+        voided = f" · 本票已作废:{info.void_reason}" if info.void_reason else ""
+        self.banner.setText(f"正在修改已保存的选票 票号 {info.serial}({info.status_label}){voided}"
+                            " · Ctrl+S 保存修改(需填写原因) · Ctrl+N 放弃修改")
+        self.banner.show()
+        self._show_refusal("")
+        self.grid.start()
+
+    def void_ballot(self) -> None:
+        """Ctrl+D: void the open ballot (or one looked up by serial) with a reason."""
+        info = self._editing or self._find("作废选票")
+        if info is None:
+            return
+        choice = ask_void_or_restore(self, info)
+        if choice is None:
+            return
+        reason, message = choice
+        done = self.call(ballots.void_ballot, self.ctx.db, self.ctx.actor,
+                         self.ctx.evaluation_id, info.id, reason)
+        if done is not None:
+            self.refresh_side()
+            self._done(message, "void" if reason else OK, self._suggested_serial())
+
+    def withdraw_ballot(self) -> None:
+        """Ctrl+Shift+W (administrators): withdraw a ballot that has no paper behind it."""
+        info = self._editing or self._find("撤回选票")
+        if info is None:
+            return
+        reason = ask_withdraw_reason(self, info)
+        if reason is None:
+            return
+        done = self.call(ballots.withdraw_ballot, self.ctx.db, self.ctx.actor,
+                         self.ctx.evaluation_id, info.id, reason)
+        if done is not None:
+            self._serials.pop(done.serial, None)
+            self.refresh_side()
+            self._done(f"已撤回 票号 {done.serial}(原因:{reason})", "void", done.serial)
+

@@ -1,0 +1,245 @@
+"""扫描核对 page: import scanned ballots, then confirm the doubtful marks one by one.
+
+The queue lists the doubtful department rows, most doubtful first; the row's image is shown
+enlarged with each bubble's fill; the clerk types what the paper says — a grade key (1 = the
+first grade … 0 = 未评) or the score — and Enter moves on, exactly like typing. When every
+doubtful row of a sheet is answered, the sheet is saved through the ballot service (audited
+with who confirmed what). F3 shows the whole straightened sheet.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from evalapp.domain import DomainError
+from evalapp.services.context import ENTER
+from evalapp.services.evaluations import get_data
+from evalapp.services.scan_import import (
+    ReviewItem, import_scans, resolve_sheet, review_queue, sheet_pages,
+)
+from ui.common.base import LivePage
+from ui.entry.mark_typing import GradeKeys, is_grade_mode
+
+STATE_WORDS = {"mark": "已涂", "blank": "空白", "doubt": "存疑"}
+COLUMNS = ("票号", "评委类别", "部门", "存疑原因", "存疑程度")
+
+
+def _pixmap(data: bytes) -> QPixmap:
+    return QPixmap.fromImage(QImage.fromData(data))
+
+
+class ScanReviewPage(LivePage):
+    """Doubtful marks of scanned ballots, confirmed by a person."""
+
+    title = "扫描核对"
+    permission = ENTER
+    shortcut = "Ctrl+Shift+K"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.items: list[ReviewItem] = []
+        self.answers: dict[str, dict[str, str | None]] = {}  # serial → department → mark
+        self.own: dict[str, str] = {}  # serial → department marked 本部门 by the clerk
+        self.settings = None
+        self._build()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.counts = QLabel()
+        self.import_button = QPushButton("导入扫描件…")
+        self.import_button.setToolTip("选择扫描仪保存的 PDF 或图像文件(也可选整个文件夹)")
+        self.import_button.clicked.connect(self.import_files)
+        self.folder_button = QPushButton("导入文件夹…")
+        self.folder_button.clicked.connect(self.import_folder)
+        top = QHBoxLayout()
+        top.addWidget(self.counts, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.folder_button)
+        self.queue = QTableWidget(0, len(COLUMNS))
+        self.queue.setHorizontalHeaderLabels(COLUMNS)
+        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue.verticalHeader().hide()
+        self.queue.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.
+                                                           ResizeToContents)
+        self.queue.horizontalHeader().setStretchLastSection(True)
+        self.queue.currentCellChanged.connect(lambda *_: self._show_current())
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.image)
+        self.scroll.setWidgetResizable(True)
+        self.fills = QLabel()
+        self.fills.setWordWrap(True)
+        self.answer = QLineEdit()
+        self.answer.setMinimumWidth(240)  # its hint is read whole (no cut placeholder)
+        self.answer.returnPressed.connect(self.confirm)
+        self.own_box = QCheckBox("此行是评委本人所在部门(本部门)")
+        self.whole = QPushButton("整张评分表(F3)")
+        self.whole.setCheckable(True)
+        self.whole.toggled.connect(lambda _on: self._show_current())
+        QShortcut(QKeySequence("F3"), self, self.whole.toggle)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        right = QWidget()
+        box = QVBoxLayout(right)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.heading)
+        box.addWidget(self.scroll, 1)
+        box.addWidget(self.fills)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("纸质评分表上是:"))
+        row.addWidget(self.answer, 1)
+        row.addWidget(self.own_box)
+        row.addWidget(self.whole)
+        box.addLayout(row)
+        box.addWidget(self.message)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.queue)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([460, 760])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    # ------------------------------------------------------------------ data
+    def reload(self) -> None:
+        self._fresh()
+        evaluation_id = self.ctx.evaluation_id
+        if evaluation_id is None:
+            self.counts.setText("尚未打开考评活动。")
+            self._fill([])
+            return
+        self.settings = get_data(self.ctx.db, evaluation_id).settings
+        if is_grade_mode(self.settings):
+            self.answer.setPlaceholderText("按等次键:" + GradeKeys(self.settings).legend()
+                                           + ",再按 Enter")
+        else:
+            self.answer.setPlaceholderText("分数,按 Enter 确认")
+            self.answer.setToolTip("输入纸上的分数后按 Enter;不填直接按 Enter 为未评")
+        self._fill(self.call(review_queue, self.ctx.db, evaluation_id) or [])
+
+    def _fill(self, items: list[ReviewItem]) -> None:
+        self.items = [i for i in items
+                      if i.department not in self.answers.get(i.serial, {})]
+        sheets = len({i.serial for i in self.items})
+        self.counts.setText(f"待核对 {len(self.items)} 个部门(共 {sheets} 张评分表)。"
+                            "按存疑程度排序;输入纸质评分表上的评分后按 Enter。")
+        self.queue.setRowCount(len(self.items))
+        for r, item in enumerate(self.items):
+            values = (item.serial, item.group, item.department, ";".join(item.reasons),
+                      f"{item.doubt / 10:.0f}%")
+            for c, text in enumerate(values):
+                self.queue.setItem(r, c, QTableWidgetItem(text))
+        if self.items:
+            self.queue.setCurrentCell(0, 0)
+        self._show_current()
+
+    def current(self) -> ReviewItem | None:
+        row = self.queue.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _show_current(self) -> None:
+        item = self.current()
+        self.answer.clear()
+        self.own_box.setChecked(False)
+        if item is None:
+            self.heading.setText("没有待核对的扫描评分。")
+            self.image.clear()
+            self.fills.clear()
+            return
+        self.heading.setText(f"<b>票号 {item.serial}</b> · {item.group} · 第 {item.page} 页 · "
+                             f"<b>{item.department}</b>:{';'.join(item.reasons)}")
+        if self.whole.isChecked():
+            pages = sheet_pages(self.ctx.db, self.ctx.evaluation_id, item.serial)
+            pixmap = _pixmap(pages[item.page - 1]) if len(pages) >= item.page else QPixmap()
+            if not pixmap.isNull():
+                pixmap = pixmap.scaledToWidth(max(300, self.scroll.viewport().width() - 8),
+                                              Qt.TransformationMode.SmoothTransformation)
+        else:
+            pixmap = _pixmap(item.png)
+            room = max(300, self.scroll.viewport().width() - 8)
+            pixmap = pixmap.scaledToWidth(min(room, pixmap.width() * 4),
+                                          Qt.TransformationMode.SmoothTransformation)
+        self.image.setPixmap(pixmap)
+        parts = []
+        for kind, value, fill, tone, state in item.fills:
+            name = value or "本部门"
+            note = "" if state == "blank" else "·" + STATE_WORDS[state]
+            parts.append(f"{name} {max(fill, 0):.0%}{note}")
+        self.fills.setText("各圆圈涂黑程度:" + "  ".join(parts))
+        self.answer.setFocus()
+
+    # ------------------------------------------------------------------ actions
+    def _value(self, text: str) -> str | None:
+        from evalapp.marks import normalize_mark
+        text = text.strip()
+        if not text:
+            return None
+        if is_grade_mode(self.settings) and text.isdigit() and len(text) == 1:
+            return GradeKeys(self.settings).grade(int(text))
+        return normalize_mark(self.settings, text)
+
+    def confirm(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        try:
+            value = self._value(self.answer.text())
+        except DomainError as exc:
+            self.message.setText(f"⚠ {exc}")
+            return
+        self.message.clear()
+        self.answers.setdefault(item.serial, {})[item.department] = value
+        if self.own_box.isChecked():
+            self.own[item.serial] = item.department
+        left = [i for i in self.items if i.serial == item.serial
+                and i.department not in self.answers[item.serial]]
+        if not left:
+            answers = self.answers.pop(item.serial)
+            info = self.call(resolve_sheet, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                             item.serial, answers, self.own.pop(item.serial, None))
+            if info is not None:
+                self.ctx.saved.emit(f"已保存 选票 {item.serial}(扫描,人工核对)")
+                self.ctx.ballots_changed.emit()
+        row = self.queue.currentRow()
+        self.items.pop(row)
+        self.queue.removeRow(row)
+        if self.items:
+            self.queue.setCurrentCell(min(row, len(self.items) - 1), 0)
+        self._show_current()
+
+    def import_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "导入扫描件", "",
+                                                "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff "
+                                                "*.bmp *.webp)")
+        if files:
+            self._import(files)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "导入扫描件文件夹")
+        if folder:
+            self._import([folder])
+
+    def _import(self, paths: list[str]) -> None:
+        report = self.call(import_scans, self.ctx.db, self.ctx.actor, paths,
+                           self.ctx.evaluation_id)
+        if report is None:
+            return
+        c = report.counts()
+        refused = [f"{s.serial or '、'.join(s.sources)}:{s.reason}" for s in report.sheets
+                   if s.status == "refused"]
+        self.message.setText(f"导入 {len(report.sheets)} 张:已保存 {c['saved']},待核对 "
+                             f"{c['review']},已导入过 {c['unchanged']},拒收 {c['refused']}"
+                             + ("\n拒收:" + "\n".join(refused[:10]) if refused else ""))
+        self.ctx.ballots_changed.emit()
+        self.reload()

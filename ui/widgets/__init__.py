@@ -1,1 +1,0 @@
-"""Reusable widgets of the secretariat app (the keyboard-first entry grid and its parts)."""
