@@ -267,7 +267,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from evalapp.services.backup import check_backup, restore
+    from evalapp.services.restore import check_backup, restore
     check = check_backup(args.backup, _live_file(args))
     print(check.text())
     if not check.ok:

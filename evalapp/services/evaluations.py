@@ -18,6 +18,7 @@ from evalapp.services.context import (
     MANAGE, Actor, NotFound, audit, get_evaluation, require, unit_of_work,
 )
 from evalapp.services.audit_trail import imported_ballots_record
+from evalapp.services.backup import automatic_backup
 from evalapp.services.store import apply_settings, insert_evaluation, load_data, settings_of
 from evalapp.services.validation import validate_evaluation, validate_settings
 
@@ -111,7 +112,6 @@ def _backup_before_import(db: Database) -> None:
     """An automatic backup before an import (issue 6), unless there is nothing to lose yet."""
     if db.file_path is None or not list_evaluations(db):
         return
-    from evalapp.services.backup import automatic_backup
     automatic_backup(db, "导入前")
 
 

@@ -17,7 +17,10 @@ from evalapp.rounding import fixed
 from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
 from evalapp.services.audit_log import last_change_id_in
 from evalapp.services.double_entry import CONFIRMED, entry_counts_in
-from evalapp.services.evaluations import get_evaluation, previous_evaluation_id_in
+from evalapp.services.evaluations import (
+    get_evaluation, previous_evaluation_id, previous_evaluation_id_in,
+)
+from evalapp.services.malformed import unreadable
 from evalapp.services.store import load_data
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD
 from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult
@@ -89,8 +92,6 @@ def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> 
         data, previous, unconfirmed = read_inputs(db, evaluation_id)
         result = tally_fast(data, previous)
     except (KeyError, ValueError, ArithmeticError, TypeError) as exc:  # a hand-edited row
-        from evalapp.services.evaluations import previous_evaluation_id
-        from evalapp.services.malformed import unreadable
         try:
             previous_id = previous_evaluation_id(db, evaluation_id)
         except Exception:  # noqa: BLE001 - the report names what it can
