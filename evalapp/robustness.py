@@ -51,6 +51,7 @@ from evalapp.domain import (
     GRADE_MODE, SCORE_MODE, TIE_EXCELLENT, DomainError, EvaluationData, format_decimal,
 )
 from evalapp.marks import is_excellent
+from evalapp.setting_rules import trimmed_each_side
 from evalapp.tally import (
     ADMONISH, COMMEND, NONE, UNSCORED, DepartmentResult, Scoring, TallyResult, _group_score,
     _outcomes, _rank, _sort_key, excellent_limit, finish,
@@ -393,7 +394,7 @@ class _Department:
 
     @staticmethod
     def _left(group, n: int) -> int:
-        return n - 2 * group.trim if group.trim > 0 and n >= group.trim_from else n
+        return n - 2 * trimmed_each_side(group.trim, group.trim_from, n)
 
     # ------------------------------------------------------------------ options
 
@@ -431,7 +432,7 @@ class _Department:
         """The trimmed sum after the c lowest values became x ≥ all (raising) or the c
         highest became x ≤ all (lowering): prefix sums, no sorting."""
         n = len(values)
-        k = group.trim if group.trim > 0 and n >= group.trim_from else 0
+        k = trimmed_each_side(group.trim, group.trim_from, n)
         first, last = k, n - k - 1  # positions kept in the sorted list
         if first > last:
             return 0
@@ -447,8 +448,8 @@ class _Department:
     @staticmethod
     def _trimmed(values: list[int], group) -> int:
         points = sorted(values)
-        k = group.trim
-        if k > 0 and len(points) >= group.trim_from:
+        k = trimmed_each_side(group.trim, group.trim_from, len(points))
+        if k:
             points = points[k:len(points) - k]
         return sum(points)
 

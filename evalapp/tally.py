@@ -17,6 +17,7 @@ from evalapp.domain import (
 )
 from evalapp.marks import decimals_of, is_excellent, mark_points
 from evalapp.rounding import round_half_up
+from evalapp.setting_rules import trimmed_each_side
 from evalapp.tally_result import (  # noqa: F401  (re-exported: the tally's public result)
     ADMONISH, COMMEND, NONE, NO_SCORE, OUTCOME_LABELS, REASON_EMPTY, REASON_IDENTICAL,
     UNSCORED, CategoryResult, DepartmentResult, GroupStats, InvalidBallot, PreviousResult,
@@ -118,8 +119,9 @@ def _collect(data: EvaluationData, table: _MarkTable):
 
 
 def _group_score(points: list[int], trim: int, trim_from: int, scale: int) -> Fraction:
-    if trim > 0 and len(points) >= trim_from:
-        points = sorted(points)[trim:len(points) - trim]
+    k = trimmed_each_side(trim, trim_from, len(points))
+    if k:
+        points = sorted(points)[k:len(points) - k]
     return Fraction(sum(points), len(points) * scale)
 
 

@@ -151,7 +151,7 @@ class MarkArrays:
         total = np.where(mask, values, 0).sum(axis=0)
         k = group.trim
         if k > 0 and len(rows):
-            trimmed = count >= group.trim_from
+            trimmed = count >= group.trim_from  # setting_rules.trimmed_each_side, per column
             if trimmed.any():
                 columns = np.flatnonzero(trimmed)
                 ordered = np.sort(np.where(mask[:, columns], values[:, columns], _TOP).T,

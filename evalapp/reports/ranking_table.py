@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from evalapp.domain import ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE, format_decimal
+from evalapp.setting_rules import tie_label
 from evalapp.reports.common import para, rank_text, score, table_font
 from evalapp.reports.fonts import HEI, SONG, stack
 from evalapp.reports.gongwen import BLOCK_H, BLOCK_W, GridText
@@ -192,8 +193,7 @@ def layout(results: Results) -> Layout:
 
 def tie_labels(results: Results) -> list[str]:
     """The configured tie-break keys as printed (集中考评得分, 四大班子领导评分, 优秀票数)."""
-    return [k if k in (TIE_ONSITE, TIE_EXCELLENT) else f"{k}评分"
-            for k in results.data.settings.tie_break]
+    return [tie_label(k) for k in results.data.settings.tie_break]
 
 
 def tie_value(d: DepartmentResult, key: str, places: int) -> str:
