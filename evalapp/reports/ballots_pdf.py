@@ -18,7 +18,7 @@ from evalapp.domain import GRADE_MODE, DomainError, EvaluationData, Group, forma
 from evalapp.reports.common import para, table_font
 from evalapp.reports.fonts import HEI, SONG, TITLE, stack
 from evalapp.reports.gongwen import PAGE_H, PAGE_W, cjk_punctuation
-from evalapp.services.results import Results
+from evalapp.tally_result import Results
 from evalapp.tally import excellent_limit
 
 BOX = "□"

@@ -16,7 +16,7 @@ from evalapp.reports.common import para, rank_text, score, table_font
 from evalapp.reports.fonts import HEI, SONG, stack
 from evalapp.reports.gongwen import BLOCK_H, BLOCK_W, GridText
 from evalapp.rule_summary import rule_summary
-from evalapp.services.results import Results
+from evalapp.tally_result import Results
 from evalapp.tally import _sort_key as tally_sort_key  # the tally's own ranking key
 from evalapp.tally_result import ADMONISH, COMMEND, UNSCORED, DepartmentResult
 

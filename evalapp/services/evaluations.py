@@ -36,6 +36,11 @@ class EvaluationInfo:
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
 
+    @property
+    def is_final(self) -> bool:
+        """Finalised (定稿): the answer every page, the projector and the CLI read."""
+        return self.status == STATUS_FINAL
+
 
 def list_evaluations(db: Database) -> list[EvaluationInfo]:
     with db.session() as s:

@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -25,15 +24,7 @@ from evalapp.services.store import load_data
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD
 from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult
 from evalapp.tally_fast import tally_fast
-
-
-@dataclass
-class Results:
-    """A tally result with the data it was computed from (for exports and reports)."""
-
-    data: EvaluationData
-    result: TallyResult
-    unconfirmed: int = 0  # ballots entered but not (yet) counted: double entry not complete
+from evalapp.tally_result import Results  # noqa: F401 (what compute_results returns)
 
 
 _previous_cache: dict[tuple[str, int], tuple[int, PreviousResult]] = {}

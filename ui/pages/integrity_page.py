@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.digest import check_code, with_check_codes
-from evalapp.domain import STATUS_FINAL
 from evalapp.services import backup as backups
 from evalapp.services.restore import check_backup
 from evalapp.services.context import MANAGE
@@ -153,7 +152,7 @@ class IntegrityPage(Page):
         if info is None:
             self.status.setText("没有打开的考评活动")
             return
-        final = info.status == STATUS_FINAL
+        final = info.is_final
         record = current_final(self.ctx.db, info.id) if final else None
         self.status.setText(
             f"“{info.name}”:正式结果(已定稿,{record.finalised_at:%Y-%m-%d %H:%M} "
