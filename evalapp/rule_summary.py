@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from evalapp.ballot_rules import excellent_limit
 from evalapp.domain import (
@@ -14,8 +15,8 @@ from evalapp.domain import (
     Settings,
     format_decimal,
 )
+from evalapp.ranking import resolve_quota
 from evalapp.setting_rules import tie_label, weight_total, weight_total_words, weights_complete
-from evalapp.tally import resolve_quota
 
 
 def _n(value: Decimal) -> str:

@@ -60,7 +60,7 @@ class PreviousResult:
     standings: dict[str, Standing]
 
 
-@dataclass
+@dataclass(frozen=True)
 class DepartmentResult:
     name: str
     short_name: str

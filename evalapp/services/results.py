@@ -22,9 +22,10 @@ from evalapp.services.evaluations import (
 from evalapp.services.malformed import unreadable
 from evalapp.services.store import load_data
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD
-from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult
 from evalapp.tally_fast import tally_fast
-from evalapp.tally_result import Results  # noqa: F401 (what compute_results returns)
+from evalapp.tally_result import (  # noqa: F401 (Results: what compute_results returns)
+    OUTCOME_LABELS, PreviousResult, Results, TallyResult,
+)
 
 
 _previous_cache: dict[tuple[str, int], tuple[int, PreviousResult]] = {}
