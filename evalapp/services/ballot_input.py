@@ -14,6 +14,7 @@ from evalapp.ballot_status import CONFIRMED, status_label
 from evalapp.db import models as m
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
+from evalapp.services.progress import GroupProgress
 from evalapp.services.store import settings_of
 
 
@@ -43,6 +44,14 @@ class BallotInfo:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+
+@dataclass(frozen=True)
+class SavedBallot(BallotInfo):
+    """A ballot just saved, and — when the save was asked for it — the entry progress right
+    after it, read in the same transaction (what the entry page's side panel shows)."""
+
+    progress: tuple[GroupProgress, ...] | None = None
 
 
 class Names:

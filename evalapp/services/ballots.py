@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from evalapp.ballot_status import CONFIRMED, STATUS_LABELS, status_label  # noqa: F401
+from evalapp.ballot_status import (  # noqa: F401 (STATUS_LABELS, status_label: for callers)
+    CONFIRMED, STATUS_LABELS, status_after_entry, status_label,
+)
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
 from evalapp.domain import DomainError
 from evalapp.services.audit_trail import WITHDRAWN as WITHDRAW_ACTION
 from evalapp.services.ballot_input import (  # noqa: F401 (BallotInput, BallotInfo: for callers)
-    BallotInfo, BallotInput, Names, snapshot, validate_entry,
+    BallotInfo, BallotInput, Names, SavedBallot, snapshot, validate_entry,
 )
 from evalapp.services.context import (
     ENTER, MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
 from evalapp.services.double_entry import record_entry
+from evalapp.services.audit_log import last_change_id_in
+from evalapp.services.progress import progress_after_save, remember
 
 
 def check_room(session: Session, evaluation: m.Evaluation, group: m.Group,
@@ -38,7 +44,8 @@ def check_room(session: Session, evaluation: m.Evaluation, group: m.Group,
 
 
 def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput,
-               entry_uid: str | None = None, source: dict | None = None) -> BallotInfo:
+               entry_uid: str | None = None, source: dict | None = None,
+               with_progress: bool = False) -> SavedBallot:
     """Save a typed ballot. With double entry on, this is one of the two independent entries
     (see double_entry.py): the ballot counts once a second operator typed the same.
 
@@ -48,38 +55,63 @@ def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInpu
     instead of adding it twice (see evalapp/db/retry.py).
 
     ``source`` (optional) is added to the audit row, e.g. {"来源": "扫描", "图像SHA-256": …}
-    for a ballot read from scanned pages (evalapp/services/scan_import.py)."""
+    for a ballot read from scanned pages (evalapp/services/scan_import.py).
+
+    Returns the saved ballot (a BallotInfo) with, when ``with_progress``, the entry progress
+    after it (progress.GroupProgress per group), read in the same transaction."""
     require(actor, ENTER)
     with unit_of_work(db) as s:
         serialise_writes(s)
         evaluation = get_evaluation(s, evaluation_id, for_change=True)
-        names = Names(evaluation)
-        if entry_uid is not None:
-            saved = _saved_with(s, evaluation_id, entry_uid)
-            if saved is not None:
-                return names.info(saved)
-        group = names.groups.get(entry.group)
-        exists = s.scalar(select(m.Ballot.id).where(
-            m.Ballot.evaluation_id == evaluation_id, m.Ballot.serial == str(entry.serial).strip()))
-        if group is not None and exists is None:
-            check_room(s, evaluation, group)
-        if evaluation.double_entry:
-            return record_entry(s, actor, evaluation, names, entry,
-                                entry_uid=entry_uid, source=source)
-        serial, marks = validate_entry(s, evaluation, names, entry, None)
-        stamp = now()
-        own = names.departments.get(entry.own_department or "")
-        ballot = m.Ballot(evaluation_id=evaluation_id, serial=serial,
-                          group_id=names.groups[entry.group].id,
-                          own_department_id=own.id if own else None, marks=marks,
-                          entered_by=actor.name, created_at=stamp, updated_at=stamp,
-                          entry_uid=entry_uid)
-        s.add(ballot)
-        s.flush()
-        info = names.info(ballot)
-        audit(s, actor, evaluation_id, "录入选票", serial,
-              new={**snapshot(info), **(source or {})})
-        return info
+        if with_progress:
+            marker = last_change_id_in(s, evaluation_id)
+            before = s.scalar(select(m.Ballot.status).where(
+                m.Ballot.evaluation_id == evaluation_id,
+                m.Ballot.serial == str(entry.serial).strip()))
+        info = _add(s, actor, evaluation, entry, entry_uid, source)
+        if with_progress:
+            counted_at, progress = progress_after_save(
+                db, s, evaluation, marker, before, info.group, info.status,
+                info.marks.values(), info.void_reason)
+    if not with_progress:
+        return SavedBallot(**{f.name: getattr(info, f.name) for f in fields(info)})
+    remember(db, evaluation_id, counted_at, progress)  # committed: a later save may add to it
+    return SavedBallot(**{f.name: getattr(info, f.name) for f in fields(info)},
+                       progress=tuple(progress))
+
+
+def _add(s: Session, actor: Actor, evaluation: m.Evaluation, entry: BallotInput,
+         entry_uid: str | None, source: dict | None) -> BallotInfo:
+    """add_ballot inside its transaction: a retried save, a double entry or a new ballot."""
+    evaluation_id = evaluation.id
+    names = Names(evaluation)
+    if entry_uid is not None:
+        saved = _saved_with(s, evaluation_id, entry_uid)
+        if saved is not None:
+            return names.info(saved)
+    group = names.groups.get(entry.group)
+    exists = s.scalar(select(m.Ballot.id).where(
+        m.Ballot.evaluation_id == evaluation_id, m.Ballot.serial == str(entry.serial).strip()))
+    if group is not None and exists is None:
+        check_room(s, evaluation, group)
+    if evaluation.double_entry:
+        return record_entry(s, actor, evaluation, names, entry,
+                            entry_uid=entry_uid, source=source)
+    serial, marks = validate_entry(s, evaluation, names, entry, None)
+    stamp = now()
+    own = names.departments.get(entry.own_department or "")
+    ballot = m.Ballot(evaluation_id=evaluation_id, serial=serial,
+                      group_id=names.groups[entry.group].id,
+                      own_department_id=own.id if own else None, marks=marks,
+                      entered_by=actor.name, created_at=stamp, updated_at=stamp,
+                      status=status_after_entry(0, True, double_entry=False),
+                      entry_uid=entry_uid)
+    s.add(ballot)
+    s.flush()
+    info = names.info(ballot)
+    audit(s, actor, evaluation_id, "录入选票", serial,
+          new={**snapshot(info), **(source or {})})
+    return info
 
 
 def _saved_with(s: Session, evaluation_id: int, entry_uid: str) -> m.Ballot | None:

@@ -78,7 +78,8 @@ def read_kit(path: str | Path) -> dict:
 
 def batch_mac(secret: str, batch: dict) -> str:
     body = {k: v for k, v in batch.items() if k != "mac"}
-    return hmac.new(bytes.fromhex(secret), canonical_json(body).encode("utf-8"), hashlib.sha256).hexdigest()
+    text = canonical_json(body).encode("utf-8")
+    return hmac.new(bytes.fromhex(secret), text, hashlib.sha256).hexdigest()
 
 
 def sign(batch: dict, kit: dict) -> None:
