@@ -7,9 +7,7 @@ from dataclasses import fields
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from evalapp.ballot_status import (  # noqa: F401 (STATUS_LABELS, status_label: for callers)
-    CONFIRMED, STATUS_LABELS, status_after_entry, status_label,
-)
+from evalapp.ballot_status import CONFIRMED, status_after_entry
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from evalapp.ballot_status import (  # noqa: F401 (the states, for callers of this module)
-    CONFIRMED, CONFLICT, PENDING, REENTRY, status_after_entry,
-)
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, status_after_entry
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import DomainError

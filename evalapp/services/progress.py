@@ -11,9 +11,7 @@ from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from evalapp.ballot_rules import MarkRules
-from evalapp.ballot_status import (  # noqa: F401 (re-exported for the pages)
-    CONFIRMED, CONFLICT, PENDING, REENTRY, STATUS_LABELS,
-)
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, STATUS_LABELS
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.services.audit_log import last_change_id_in

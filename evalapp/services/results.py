@@ -10,12 +10,13 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from evalapp.ballot_status import CONFIRMED
 from evalapp.db.engine import Database
 from evalapp.domain import EvaluationData
 from evalapp.rounding import fixed
 from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
 from evalapp.services.audit_log import last_change_id_in
-from evalapp.services.double_entry import CONFIRMED, entry_counts_in
+from evalapp.services.double_entry import entry_counts_in
 from evalapp.services.evaluations import (
     get_evaluation, previous_evaluation_id, previous_evaluation_id_in,
 )
