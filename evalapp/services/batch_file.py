@@ -74,6 +74,17 @@ def write_json(value: dict, path: str | Path) -> Path:
     return path
 
 
+def read_json(path: Path, refused: type[DomainError], what: str, invalid: str) -> object:
+    """A batch or a station kit read from ``path``; ``refused`` (naming the file) when it
+    cannot be read (``what``: the kind of file) or is no JSON (``invalid``: the words)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise refused(f"无法读取{what}“{path}”:{exc.strerror or exc}") from exc
+    except ValueError as exc:  # undecodable bytes or not JSON
+        raise refused(invalid) from exc
+
+
 def write_batch(batch: dict, path: str | Path) -> Path:
     return write_json(batch, path)
 
@@ -81,12 +92,8 @@ def write_batch(batch: dict, path: str | Path) -> Path:
 def read_batch(path: str | Path) -> dict:
     """Read and check a batch file (format and checksum); refuses a damaged or changed one."""
     path = Path(path)
-    try:
-        batch = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BatchRefused(f"无法读取批次文件“{path}”:{exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BatchRefused(f"“{path.name}”不是有效的批次文件(内容无法解析),拒绝导入") from exc
+    batch = read_json(path, BatchRefused, "批次文件",
+                      f"“{path.name}”不是有效的批次文件(内容无法解析),拒绝导入")
     check_batch(batch, path.name)
     return batch
 

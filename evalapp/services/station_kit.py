@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from evalapp.domain import DomainError
 from evalapp.services.context import MANAGE, Actor, audit, get_evaluation, now, require, \
     unit_of_work
 from evalapp.services.batch_file import (
-    BatchRefused, canonical_json, evaluation_identity, write_json,
+    BatchRefused, canonical_json, evaluation_identity, read_json, write_json,
 )
 from evalapp.services.store import load_data
 
@@ -64,12 +63,7 @@ def write_kit(kit: dict, path: str | Path) -> Path:
 
 def read_kit(path: str | Path) -> dict:
     path = Path(path)
-    try:
-        kit = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KitError(f"无法读取录入包“{path}”:{exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise KitError(f"“{path.name}”不是有效的录入包") from exc
+    kit = read_json(path, KitError, "录入包", f"“{path.name}”不是有效的录入包")
     if not isinstance(kit, dict) or kit.get("format") != KIT_FORMAT or not all(
             isinstance(kit.get(k), str) and kit.get(k) for k in ("kit_id", "station", "secret")):
         raise KitError(f"“{path.name}”不是主机发放的录入包")
