@@ -22,7 +22,8 @@ if str(ROOT) not in sys.path:
 
 from evalapp.demo import demo_evaluations
 from evalapp.services.results import Results
-from evalapp.tally import PreviousResult, tally
+from evalapp.tally import tally
+from evalapp.tally_result import PreviousResult
 
 NOTICE_SECONDS, NOTICE_BYTES = 1.0, 1_000_000
 

@@ -10,14 +10,21 @@ the next two entries decide again). Only CONFIRMED ballots count.
 from __future__ import annotations
 
 CONFIRMED, PENDING, CONFLICT, REENTRY = "confirmed", "pending", "conflict", "reentry"
+STATUSES = (CONFIRMED, PENDING, CONFLICT, REENTRY)
 STATUS_LABELS = {CONFIRMED: "已确认", PENDING: "待第二次录入", CONFLICT: "待核对",
                  REENTRY: "退回重录"}
 OPEN_STATUSES = (PENDING, CONFLICT, REENTRY)  # not counted yet; block 定稿
 
 
-def status_after_entry(active_entries: int, same_as_first: bool) -> str:
+def status_after_entry(active_entries: int, same_as_first: bool,
+                       double_entry: bool = True) -> str:
     """The status after one more independent entry, given how many active (not superseded)
-    entries the ballot had before it and whether this one agrees with the first."""
+    entries the ballot had before it and whether this one agrees with the first. Without
+    double entry every saved ballot is confirmed; with it the first entry (or the first
+    after a send-back, which supersedes the others) leaves it pending, and any later one
+    confirms it only when it agrees with the first."""
+    if not double_entry:
+        return CONFIRMED
     if active_entries == 0:
         return PENDING
     return CONFIRMED if same_as_first else CONFLICT

@@ -10,16 +10,13 @@ from evalapp.domain import (
     GRADE_MODE,
     IMPLICIT_CATEGORY,
     ONSITE_COMPONENT,
-    TIE_EXCELLENT,
-    TIE_ONSITE,
     EvaluationData,
     Quota,
     Settings,
     format_decimal,
 )
-from evalapp.tally import resolve_quota
-
-HUNDRED = Decimal(100)
+from evalapp.ranking import resolve_quota
+from evalapp.setting_rules import tie_label, weight_total, weight_total_words, weights_complete
 
 
 def _n(value: Decimal) -> str:
@@ -76,9 +73,9 @@ def _groups(data: EvaluationData) -> str:
         return "尚未设置评委类别。"
     text = f"评委 {len(data.groups)} 类:" + "、".join(
         f"{g.name} {_n(g.weight)}%" for g in data.groups)
-    total = sum((g.weight for g in data.groups), Decimal(0))
-    if total != HUNDRED:
-        text += f"(权重合计 {_n(total)},应为 100)"
+    total = weight_total(data.groups)
+    if not weights_complete(total):
+        text += f"({weight_total_words(total)})"
     trims: dict[tuple[int, int], list[str]] = {}
     for g in data.groups:
         if g.trim > 0:
@@ -101,9 +98,9 @@ def _final(data: EvaluationData) -> str:
         text = "综合得分 = 集中考评得分"
     else:
         text = "综合得分 = " + " + ".join(f"{c.name} {_n(c.weight)}%" for c in components)
-        total = sum((c.weight for c in components), Decimal(0))
-        if total != HUNDRED:
-            text += f"(权重合计 {_n(total)},应为 100)"
+        total = weight_total(components)
+        if not weights_complete(total):
+            text += f"({weight_total_words(total)})"
     cap = "" if s.bonus_cap is None else f"(至多 {_n(s.bonus_cap)} 分)"
     text += f" + 加分{cap} − 减分;各项得分保留 {s.result_decimals} 位小数,四舍五入"
     if any(c.name != ONSITE_COMPONENT for c in components):
@@ -114,8 +111,7 @@ def _final(data: EvaluationData) -> str:
 def _ranking(s: Settings) -> str:
     text = "按综合得分从高到低排名,一票否决的部门排在最后;"
     if s.tie_break:
-        keys = [k if k in (TIE_ONSITE, TIE_EXCELLENT) else f"{k}评分" for k in s.tie_break]
-        text += "同分依次比较" + "、".join(keys) + ",仍相同的并列"
+        text += "同分依次比较" + "、".join(tie_label(k) for k in s.tie_break) + ",仍相同的并列"
     else:
         text += "同分并列"
     return text + "(如 1、2、2、4)。"

@@ -1,4 +1,5 @@
 """The tally (RULES §2–§8): one pure function from an evaluation's plain data to its result.
+This module scores (RULES §2–§6); ranking.py ranks and decides the outcomes (RULES §7–§8).
 
 Arithmetic is exact: marks become integers scaled by a power of ten, means and weighted
 sums are ``Fraction``; every displayed figure is rounded once, half up, from the exact value.
@@ -6,32 +7,25 @@ sums are ``Fraction``; every displayed figure is rounded once, half up, from the
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from fractions import Fraction
 
 from evalapp.ballot_rules import excellent_limit, invalid_reason
 from evalapp.domain import (
-    GRADE_MODE, IMPLICIT_CATEGORY, ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE,
-    Adjustment, Ballot, DomainError, EvaluationData, Quota, Settings,
+    GRADE_MODE, IMPLICIT_CATEGORY, ONSITE_COMPONENT, Adjustment, Ballot, DomainError,
+    EvaluationData, Settings,
 )
 from evalapp.marks import decimals_of, is_excellent, mark_points
-from evalapp.rounding import round_half_up
-from evalapp.tally_result import (  # noqa: F401  (re-exported: the tally's public result)
-    ADMONISH, COMMEND, NONE, NO_SCORE, OUTCOME_LABELS, REASON_EMPTY, REASON_IDENTICAL,
-    UNSCORED, CategoryResult, DepartmentResult, GroupStats, InvalidBallot, PreviousResult,
-    Standing, TallyResult,
+from evalapp.ranking import finish
+from evalapp.setting_rules import trimmed_each_side
+from evalapp.tally_result import (
+    NO_SCORE, DepartmentResult, GroupStats, InvalidBallot, PreviousResult, TallyResult,
 )
-
-
-def resolve_quota(quota: Quota, n: int) -> int:
-    """RULES §8: a count, or round-half-up(p × n / 100) but at least 1 when p > 0."""
-    if quota.percent is None:
-        return quota.count
-    if quota.percent <= 0:
-        return 0
-    value = int(round_half_up(Fraction(quota.percent) * n / 100, 0))
-    return max(1, value)
+# Only for evalapp/workbook/results_xlsx.py, which still imports these from here (the
+# workbook helper's file): every other caller imports evalapp.tally_result. Remove then.
+from evalapp.tally_result import (  # noqa: F401,E402
+    ADMONISH, COMMEND, OUTCOME_LABELS, UNSCORED,
+)
 
 
 class _MarkTable:
@@ -118,8 +112,9 @@ def _collect(data: EvaluationData, table: _MarkTable):
 
 
 def _group_score(points: list[int], trim: int, trim_from: int, scale: int) -> Fraction:
-    if trim > 0 and len(points) >= trim_from:
-        points = sorted(points)[trim:len(points) - trim]
+    k = trimmed_each_side(trim, trim_from, len(points))
+    if k:
+        points = sorted(points)[k:len(points) - k]
     return Fraction(sum(points), len(points) * scale)
 
 
@@ -220,124 +215,6 @@ def _department_results(data: EvaluationData, table: _MarkTable, values, excelle
         results.append(scoring.department(dept, group_exact, group_marks,
                                           excellent.get(dept.name, 0)))
     return results
-
-
-def _sort_key(settings: Settings, d: DepartmentResult) -> tuple:
-    """Smaller is better: veto last, then rounded final score, then the tie-break keys."""
-    key: list = [d.veto, -d.final_score]
-    for tie in settings.tie_break:
-        if tie == TIE_ONSITE:
-            key.append(-d.onsite_score)
-        elif tie == TIE_EXCELLENT:
-            key.append(-d.excellent_count)
-        else:  # the named group's rounded score (only that one is rounded here)
-            exact = d.group_exact.get(tie)
-            key.append((1, 0) if exact is None else (0, -round_half_up(exact, d.decimals)))
-    return tuple(key)
-
-
-def _assign_ranks(ranked: list[DepartmentResult], keys: dict[str, tuple], attr: str) -> None:
-    """Standard competition ranking (1, 2, 2, 4) of already sorted departments."""
-    previous_key = None
-    rank = 0
-    for position, d in enumerate(ranked, start=1):
-        if keys[d.name] != previous_key:
-            rank = position
-            previous_key = keys[d.name]
-        setattr(d, attr, rank)
-
-
-def _rank(settings: Settings, results: list[DepartmentResult]) -> list[DepartmentResult]:
-    ranked = [d for d in results if d.scored]
-    keys = {d.name: _sort_key(settings, d) for d in ranked}
-    ranked.sort(key=lambda d: (keys[d.name], d.order, d.name))
-    _assign_ranks(ranked, keys, "rank")
-    by_category: dict[str, list[DepartmentResult]] = defaultdict(list)
-    for d in ranked:
-        by_category[d.category].append(d)
-    for members in by_category.values():
-        _assign_ranks(members, keys, "category_rank")
-    unscored = [d for d in results if not d.scored]
-    for d in unscored:
-        d.outcome = UNSCORED
-    return ranked + unscored
-
-
-def _outcomes(data: EvaluationData, ranked: list[DepartmentResult]) -> list[CategoryResult]:
-    settings = data.settings
-    if data.categories:
-        categories = [(c.name, c.commend, c.admonish) for c in data.categories]
-    else:
-        categories = [(IMPLICIT_CATEGORY, settings.commend_quota, settings.admonish_quota)]
-    threshold = settings.admonish_below
-    summaries = []
-    for name, commend_q, admonish_q in categories:
-        members = [d for d in ranked if d.category == name and d.scored]
-        eligible = [d for d in members if not d.veto]
-        n = len(eligible)
-        c_count, a_count = resolve_quota(commend_q, n), resolve_quota(admonish_q, n)
-        commended, by_rank = set(), set()
-        ranks = sorted(d.category_rank for d in eligible)
-        for d in eligible:
-            if d.category_rank <= c_count:
-                commended.add(d.name)
-            below = n - bisect_right(ranks, d.category_rank)
-            if below < a_count:
-                by_rank.add(d.name)
-        for d in members:
-            reasons = []
-            if d.veto:
-                reasons.append("veto")
-            if threshold is not None and d.final_score < threshold:
-                reasons.append("threshold")
-            if d.name in by_rank and d.name not in commended:
-                reasons.append("rank")
-            d.admonish_reasons = tuple(reasons)
-            if d.veto or "threshold" in reasons:
-                d.outcome = ADMONISH
-            elif d.name in commended:
-                d.outcome = COMMEND
-            elif d.name in by_rank:
-                d.outcome = ADMONISH
-            else:
-                d.outcome = NONE
-        c_line = min((d.final_score for d in eligible if d.name in commended), default=None)
-        a_line = max((d.final_score for d in eligible if d.name in by_rank), default=None)
-        for d in eligible:
-            d.commend_margin = None if c_line is None else d.final_score - c_line
-            d.admonish_margin = None if a_line is None else d.final_score - a_line
-        summaries.append(CategoryResult(
-            name, n, commend_q, admonish_q, len(commended),
-            sum(1 for d in members if d.outcome == ADMONISH), c_line, a_line))
-    return summaries
-
-
-def _warnings(groups: list[GroupStats], departments: list[DepartmentResult]) -> list[str]:
-    warnings = [f"评委类别“{g.name}”录入 {g.entered} 张,多于发出 {g.issued} 张,"
-                "请核对选票;定稿前须由管理员确认" for g in groups if g.over_issued]
-    for d in departments:
-        if not d.scored:
-            warnings.append(f"部门“{d.name}”{d.unscored_reason},不参加排名")
-    return warnings
-
-
-def finish(data: EvaluationData, groups: list[GroupStats],
-           results: list[DepartmentResult], previous: PreviousResult | None = None
-           ) -> TallyResult:
-    """RULES §7–§8 and the repeat flag: ranks and outcomes of scored departments (shared)."""
-    ordered = _rank(data.settings, results)
-    categories = _outcomes(data, ordered)
-    if previous is not None:
-        for d in ordered:
-            d.previous = previous.standings.get(d.name)
-            d.repeat = bool(
-                d.previous is not None and d.previous.admonished_by_rank_or_threshold
-                and {"rank", "threshold"} & set(d.admonish_reasons))
-    return TallyResult(
-        evaluation=data.settings.name, year=data.settings.year,
-        decimals=data.settings.result_decimals, data=data,
-        departments=ordered, groups=groups, categories=categories, previous=previous,
-        warnings=_warnings(groups, ordered))
 
 
 def capped_bonus(points, cap) -> Fraction:

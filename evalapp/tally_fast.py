@@ -20,10 +20,10 @@ import numpy as np
 
 from evalapp.ballot_matrix import BallotMatrix
 from evalapp.domain import DomainError, EvaluationData, GRADE_MODE, SCORE_MODE
-from evalapp.tally import (
-    GroupStats, InvalidBallot, PreviousResult, Scoring, TallyResult, _invalid_reason,
-    _MarkTable, excellent_limit, finish, tally,
-)
+from evalapp.ballot_rules import excellent_limit
+from evalapp.ranking import finish
+from evalapp.tally import Scoring, _invalid_reason, _MarkTable, tally
+from evalapp.tally_result import GroupStats, InvalidBallot, PreviousResult, TallyResult
 
 SAFE_TOTAL = 2 ** 62
 _TOP = np.iinfo(np.int64).max
@@ -151,7 +151,7 @@ class MarkArrays:
         total = np.where(mask, values, 0).sum(axis=0)
         k = group.trim
         if k > 0 and len(rows):
-            trimmed = count >= group.trim_from
+            trimmed = count >= group.trim_from  # setting_rules.trimmed_each_side, per column
             if trimmed.any():
                 columns = np.flatnonzero(trimmed)
                 ordered = np.sort(np.where(mask[:, columns], values[:, columns], _TOP).T,

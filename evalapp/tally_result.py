@@ -60,7 +60,7 @@ class PreviousResult:
     standings: dict[str, Standing]
 
 
-@dataclass
+@dataclass(frozen=True)
 class DepartmentResult:
     name: str
     short_name: str
@@ -171,3 +171,12 @@ class TallyResult:
         return {d.name: Standing(d.rank, d.category_rank, d.outcome,
                                  bool({"rank", "threshold"} & set(d.admonish_reasons)))
                 for d in self.departments}
+
+
+@dataclass
+class Results:
+    """A tally result with the data it was computed from (for exports and reports)."""
+
+    data: EvaluationData
+    result: TallyResult
+    unconfirmed: int = 0  # ballots entered but not (yet) counted: double entry not complete

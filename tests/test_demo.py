@@ -15,8 +15,9 @@ import pytest
 from evalapp.demo import demo_evaluations
 from evalapp.digest import evaluation_digest
 from evalapp.marks import normalize_mark
-from evalapp.tally import (
-    ADMONISH, COMMEND, REASON_EMPTY, REASON_IDENTICAL, PreviousResult, tally,
+from evalapp.tally import tally
+from evalapp.tally_result import (
+    ADMONISH, COMMEND, REASON_EMPTY, REASON_IDENTICAL, PreviousResult,
 )
 
 try:

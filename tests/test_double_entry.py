@@ -72,3 +72,32 @@ def test_send_back_needs_two_new_entries(db, eid):
     assert _status(db, eid, "N3") == "pending"
     add_ballot(db, CLERK_3, eid, BallotInput("N3", "群众代表", MARKS))
     assert _status(db, eid, "N3") == "confirmed"
+
+
+def test_save_returns_the_progress_of_its_own_transaction(db, eid):
+    """stations.save_ballot hands back the side panel's counts, read where it saved."""
+    from evalapp.services.progress import entry_progress
+    from evalapp.services.stations import new_entry_uid, save_ballot
+
+    def group(progress):
+        return next(p for p in progress if p.group == "群众代表")
+
+    before = group(entry_progress(db, CLERK_1, eid))
+    first = save_ballot(db, CLERK_1, eid, BallotInput("N7", "群众代表", MARKS), new_entry_uid())
+    assert first.status == "pending" and first.serial == "N7"
+    assert list(first.progress) == entry_progress(db, CLERK_1, eid)
+    assert group(first.progress).pending == before.pending + 1
+    second = save_ballot(db, CLERK_2, eid, BallotInput("N7", "群众代表", MARKS), new_entry_uid())
+    assert list(second.progress) == entry_progress(db, CLERK_2, eid)
+    assert group(second.progress).valid == before.valid + 1
+    assert group(second.progress).pending == before.pending
+    assert add_ballot(db, CLERK_1, eid, BallotInput("N8", "群众代表", MARKS)).progress is None
+    # another change came between (N8, not counted by a save): the save counts everything
+    third = save_ballot(db, CLERK_2, eid, BallotInput("N8", "群众代表", {**MARKS, "党政办": "70"}),
+                        new_entry_uid())
+    assert third.status == "conflict" and list(third.progress) == entry_progress(db, CLERK_2, eid)
+    uid = new_entry_uid()  # a save repeated with its identity changes nothing
+    once = save_ballot(db, CLERK_1, eid, BallotInput("N9", "群众代表", MARKS), uid)
+    again = save_ballot(db, CLERK_1, eid, BallotInput("N9", "群众代表", MARKS), uid)
+    assert again.progress == once.progress
+    assert list(once.progress) == entry_progress(db, CLERK_1, eid)

@@ -14,14 +14,13 @@ from evalapp.services import ballots as B
 from evalapp.services.backup import (
     BackupError,
     automatic_backup,
-    check_backup,
     embed_seal,
     integrity_problems,
     latest_good_backup,
     list_backups,
     make_backup,
-    restore,
 )
+from evalapp.services.restore import check_backup, restore
 from evalapp.services.double_entry import list_conflicts, resolve_conflict
 from evalapp.services.drafts import discard_draft, load_draft, save_draft
 from evalapp.services.evaluations import import_evaluation

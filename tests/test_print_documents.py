@@ -27,7 +27,8 @@ from evalapp.reports.notice_pdf import default_notice_options, write_notice
 from evalapp.reports.ranking_table import MIN_SIZE, layout
 from evalapp.reports.tally_sheet_pdf import ChainHead, write_tally_sheet
 from evalapp.services.results import Results
-from evalapp.tally import PreviousResult, tally
+from evalapp.tally import tally
+from evalapp.tally_result import PreviousResult
 
 # Names with characters outside GB2312 (堃 …), in Extension A (䶮) and Extension B (𠇔 𪚥).
 RARE_NAMES = {"区文联": "区䶮𠇔档案局", "区科协": "区堃犇昇科协", "区侨联": "区翀喆侨联",

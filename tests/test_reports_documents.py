@@ -13,7 +13,8 @@ from evalapp.reports.feedback_pdf import FeedbackOptions, write_feedback
 from evalapp.reports.lists_pdf import ListOptions, write_lists
 from evalapp.rounding import fixed
 from evalapp.services.results import Results
-from evalapp.tally import PreviousResult, tally
+from evalapp.tally import tally
+from evalapp.tally_result import PreviousResult
 
 
 @pytest.fixture(scope="module")

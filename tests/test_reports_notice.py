@@ -20,7 +20,8 @@ from evalapp.digest import check_code
 from evalapp.reports.notice_pdf import default_notice_options, write_notice
 from evalapp.rounding import fixed
 from evalapp.services.results import Results
-from evalapp.tally import PreviousResult, tally
+from evalapp.tally import tally
+from evalapp.tally_result import PreviousResult
 
 RARE = "区堃犇测试局"
 

@@ -15,12 +15,11 @@ from test_integrity_lock import ADMIN_ACTOR, CLERK_ACTOR, small_data
 from evalapp.cli import main as cli_main
 from evalapp.db.engine import open_database
 from evalapp.services import ballots as B
-from evalapp.services.backup import (
-    BackupError,
+from evalapp.services.backup import BackupError, make_backup
+from evalapp.services.restore import (
     DatabaseRestored,
     RestoreNeedsConfirmation,
     check_backup,
-    make_backup,
     restore,
 )
 from evalapp.services.evaluations import import_evaluation

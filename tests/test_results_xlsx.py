@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from evalapp.domain import (
     Adjustment, Ballot, Category, Component, Department, EvaluationData, Group, Quota, Settings,
 )
-from evalapp.tally import PreviousResult, Standing, tally
+from evalapp.tally import tally
+from evalapp.tally_result import PreviousResult, Standing
 from evalapp.digest import check_code
 from evalapp.workbook.results_xlsx import (
     FONT_SIZE, MIN_SCALE, column_mm, print_scale, write_results_workbook,

@@ -12,7 +12,8 @@ from evalapp.domain import (
     GRADE_MODE, SCORE_MODE, Adjustment, Ballot, Category, Component, Department,
     EvaluationData, Group, Quota, Settings, parse_grades,
 )
-from evalapp.tally import PreviousResult, Standing, tally
+from evalapp.tally import tally
+from evalapp.tally_result import PreviousResult, Standing
 from reference_tally import reference_tally, tally_as_json
 
 SETTINGS = settings(max_examples=200, deadline=None,

@@ -16,9 +16,8 @@ from evalapp.domain import (
     GRADE_MODE, Adjustment, Ballot, Category, Component, Department, EvaluationData, Group,
     Quota, Settings, parse_grades, parse_quota,
 )
-from evalapp.tally import (
-    REASON_EMPTY, REASON_IDENTICAL, PreviousResult, Standing, tally,
-)
+from evalapp.tally import tally
+from evalapp.tally_result import REASON_EMPTY, REASON_IDENTICAL, PreviousResult, Standing
 from reference_tally import reference_tally, tally_as_json
 
 _serial = itertools.count(1)

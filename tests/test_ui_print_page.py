@@ -10,13 +10,13 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 import ui.printing.print_page as print_page_module
-import ui.printing.print_documents as documents_module
+import evalapp.services.documents as documents_module
 from evalapp.services.context import ADMIN, CHAIR, CLERK, Actor
 from evalapp.services.results import compute_results
 from ui.context import AppContext
 from ui.printing.print_page import PROVISIONAL_NOTE, PrintPage
 from evalapp.digest import check_code
-from ui.printing.print_documents import BALLOTS, COMMEND, FEEDBACK, NOTICE, TALLY_SHEET
+from evalapp.services.documents import BALLOTS, COMMEND, FEEDBACK, NOTICE, TALLY_SHEET
 from ui.printing.printer import new_printer, page_range
 from ui.printing.notice_options_panel import parse_special
 from ui_helpers import ime, show_page

@@ -191,6 +191,7 @@ def check_database_file(target: str, parent=None) -> bool:
     from PySide6.QtWidgets import QMessageBox
 
     from evalapp.services import backup
+    from evalapp.services.restore import restore
     path = backup.local_file(target)
     if path is None or not path.exists():
         return True
@@ -211,7 +212,7 @@ def check_database_file(target: str, parent=None) -> bool:
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        aside = backup.restore(path, good)
+        aside = restore(path, good)
     except backup.BackupError as exc:
         QMessageBox.critical(parent, "恢复失败", str(exc))
         return False

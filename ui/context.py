@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from evalapp.db.engine import Database
 from evalapp.services.context import Actor, PermissionDenied, require
+from evalapp.services.restore import restore_database
 from evalapp.services.stations import change_marker, changes_since, was_restored
 
 
@@ -27,6 +28,12 @@ class AppContext(QObject):
     def set_evaluation(self, evaluation_id: int | None) -> None:
         self.evaluation_id = evaluation_id
         self.evaluation_changed.emit(evaluation_id)
+
+    def restore_backup(self, path, confirmed: bool = False):
+        """Restore a backup over this database (services/restore.restore_database) and go on
+        with the reopened one; returns where the old state was put."""
+        self.db, aside = restore_database(self.db, path, confirmed)
+        return aside
 
     def may(self, permission: str) -> bool:
         """Whether the operator's role has a permission (the services check it again)."""

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from evalapp.db.file_seal import embed_seal
+from evalapp.db.urls import register
 from evalapp.domain import DomainError
 from evalapp.paths import migrations_dir
 
@@ -40,6 +42,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _alembic_config():
+    # Alembic is imported only when a schema is created or migrated, on purpose: opening a
+    # database that is already at SCHEMA_REVISION (every start but the first) skips it.
     from alembic.config import Config
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
@@ -47,7 +51,7 @@ def _alembic_config():
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # lazy on purpose, see _alembic_config
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
@@ -78,7 +82,6 @@ class Database:
 
 def open_database(target: str | Path, migrate: bool = True) -> Database:
     """Open (creating if needed) a database and bring its schema to this version."""
-    from evalapp.db.urls import register
     url = to_url(target)
     register(url)
     parsed = make_url(url)
@@ -110,7 +113,7 @@ def _migrate(database: Database) -> None:
     current = _stored_revision(database)
     if current == SCHEMA_REVISION:
         return
-    from alembic import command
+    from alembic import command  # lazy on purpose, see _alembic_config
     from alembic.script import ScriptDirectory
     script = ScriptDirectory.from_config(_alembic_config())
     known = {rev.revision for rev in script.walk_revisions()}
@@ -139,6 +142,5 @@ def backup_copy(path: Path, label: str) -> Path:
             dest.close()
     finally:
         source.close()
-    from evalapp.db.file_seal import embed_seal
     embed_seal(target)  # restorable like any backup: it carries its own check
     return target

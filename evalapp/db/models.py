@@ -12,6 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from evalapp.ballot_status import CONFIRMED
 from evalapp.domain import format_decimal
 
 
@@ -197,10 +198,10 @@ class Ballot(Base):
     void_reason: Mapped[str | None] = mapped_column(String(200))
     marks: Mapped[dict] = mapped_column(MarksJSON)
     entered_by: Mapped[str] = mapped_column(String(50), default="")
-    # confirmed (counts) | pending (awaits the second entry) | conflict (entries differ) |
-    # reentry (sent back: two new entries needed). Without double entry: always confirmed.
-    status: Mapped[str] = mapped_column(String(10), default="confirmed",
-                                        server_default="confirmed")
+    # evalapp/ballot_status.py: confirmed (counts) | pending | conflict | reentry.
+    # Without double entry: always confirmed.
+    status: Mapped[str] = mapped_column(String(10), default=CONFIRMED,
+                                        server_default=CONFIRMED)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # The identity of the save that created it (a retried save after a lost connection

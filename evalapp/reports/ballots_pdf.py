@@ -14,12 +14,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Table, TableStyle
 
+from evalapp.ballot_rules import excellent_limit
 from evalapp.domain import GRADE_MODE, DomainError, EvaluationData, Group, format_decimal
 from evalapp.reports.common import para, table_font
 from evalapp.reports.fonts import HEI, SONG, TITLE, stack
 from evalapp.reports.gongwen import PAGE_H, PAGE_W, cjk_punctuation
-from evalapp.services.results import Results
-from evalapp.tally import excellent_limit
+from evalapp.tally_result import Results
 
 BOX = "□"
 _SERIAL = re.compile(r"^(.*?)(\d+)$")

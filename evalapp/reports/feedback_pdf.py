@@ -18,8 +18,7 @@ from evalapp.reports.ranking_table import tie_breaks, tie_labels
 from evalapp.rule_summary import rule_summary
 from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE
 from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE
-from evalapp.services.results import Results
-from evalapp.tally_result import OUTCOME_LABELS, DepartmentResult
+from evalapp.tally_result import OUTCOME_LABELS, DepartmentResult, Results
 
 LABEL_W = 34 * mm
 GRID = [("GRID", (0, 0), (-1, -1), 0.6, colors.black),

@@ -14,7 +14,7 @@ from evalapp.reports.common import (
 from evalapp.reports.fonts import FANG, HEI, KAI, SONG, TITLE
 from evalapp.reports.gongwen import BLOCK_W, LEFT, PAGE_H, TITLE_SIZE
 from evalapp.reports.ranking_table import packed, tie_breaks, tie_labels
-from evalapp.services.results import Results
+from evalapp.tally_result import Results
 from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
 
 KINDS = {COMMEND: "通报表扬名单", ADMONISH: "诫勉谈话名单"}

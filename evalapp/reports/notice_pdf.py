@@ -24,7 +24,7 @@ from evalapp.reports.gongwen import (
     is_full_width,
 )
 from evalapp.reports.ranking_table import layout, ranking_tables
-from evalapp.services.results import Results
+from evalapp.tally_result import Results
 from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
 
 CN_NUMBERS = "一二三四五六七八九十"
@@ -68,16 +68,9 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def notice_date(db, evaluation_id: int) -> dt.date | None:
-    """The day the evaluation's result was finalised (定稿), if it is: the default 成文日期."""
-    from evalapp.services.finalise import final_results
-    current = [f for f in final_results(db, evaluation_id) if not f.superseded]
-    return current[0].finalised_at.date() if current else None
-
-
 def default_notice_options(results: Results, today: dt.date | None = None) -> NoticeOptions:
     """Sensible defaults drawn from the evaluation; every text stays editable. ``today`` is
-    the 成文日期 (the finalisation day when there is one, see ``notice_date``); the 文号
+    the 成文日期 (the finalisation day when there is one: services/documents.notice_date); the 文号
     year and the 印发日期 follow it."""
     r, data = results.result, results.data
     day = today or dt.date.today()

@@ -11,13 +11,13 @@ from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from evalapp.domain import ONSITE_COMPONENT, TIE_EXCELLENT, TIE_ONSITE, format_decimal
+from evalapp.ranking import sort_key as tally_sort_key  # the tally's own ranking key
 from evalapp.reports.common import para, rank_text, score, table_font
 from evalapp.reports.fonts import HEI, SONG, stack
 from evalapp.reports.gongwen import BLOCK_H, BLOCK_W, GridText
 from evalapp.rule_summary import rule_summary
-from evalapp.services.results import Results
-from evalapp.tally import _sort_key as tally_sort_key  # the tally's own ranking key
-from evalapp.tally_result import ADMONISH, COMMEND, UNSCORED, DepartmentResult
+from evalapp.setting_rules import tie_label
+from evalapp.tally_result import ADMONISH, COMMEND, UNSCORED, DepartmentResult, Results
 
 PAD = 2.5
 SIZES = (10.5, 10.0, 9.5, 9.0)  # never under 9 pt
@@ -192,8 +192,7 @@ def layout(results: Results) -> Layout:
 
 def tie_labels(results: Results) -> list[str]:
     """The configured tie-break keys as printed (集中考评得分, 四大班子领导评分, 优秀票数)."""
-    return [k if k in (TIE_ONSITE, TIE_EXCELLENT) else f"{k}评分"
-            for k in results.data.settings.tie_break]
+    return [tie_label(k) for k in results.data.settings.tie_break]
 
 
 def tie_value(d: DepartmentResult, key: str, places: int) -> str:

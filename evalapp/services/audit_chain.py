@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from evalapp.db import models as m
 from evalapp.db.engine import Database
+from evalapp.services.audit_state import state_for
 
 # The fields a row's hash covers, in this order (its own id included, so moving a row shows).
 HASHED_FIELDS = ("id", "at", "operator", "role", "evaluation_id", "action", "target", "old",
@@ -59,7 +60,6 @@ def seal(session: Session, row: m.AuditEntry) -> None:
     append between reading the previous hash and writing ours (writers are serialised), and
     the snapshot we read from is the newest one (a stale snapshot cannot take the lock).
     """
-    from evalapp.services.audit_state import state_for
     session.flush()
     prev = session.scalar(select(m.AuditEntry.hash).where(m.AuditEntry.id < row.id)
                           .order_by(m.AuditEntry.id.desc()).limit(1)) or ""
@@ -184,7 +184,6 @@ def _row_breaks(row: dict, prev: str, prev_id: int | None) -> list[ChainBreak]:
 def write_baseline(session: Session) -> None:
     """Once, when a database is migrated to the full seal: record how many rows at the start
     had no hash, then seal the current state of every evaluation (all its ballots too)."""
-    from evalapp.services.audit_state import state_for
     rows = list(session.execute(text("SELECT id, hash FROM audit_log ORDER BY id")))
     legacy = []
     for row_id, hashed in rows:

@@ -169,13 +169,6 @@ def _forget_touched(session: Session, transaction) -> None:
         session.info.pop(TOUCH_ALL, None)
 
 
-def touch_ballot_ids(session: Session, evaluation_id: int, ids) -> None:
-    """Ballots written with Core statements (not ORM objects): the next audit row records
-    them. Every ballot write must be recorded, or verify reports the ballot as changed."""
-    session.info.setdefault(TOUCHED, {}).setdefault(evaluation_id, set()).update(
-        int(i) for i in ids)
-
-
 def touch_all_ballots(session: Session, evaluation_id: int) -> None:
     """Ballots written in bulk (Core inserts): the next audit row records all of them."""
     session.info.setdefault(TOUCH_ALL, set()).add(evaluation_id)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from evalapp.db.engine import Database
+from sqlalchemy.engine import make_url
+
+from evalapp.db.engine import Database, to_url
 from evalapp.db.file_seal import SQLITE_MAGIC, embed_seal, masked_hash, stored_seal
 from evalapp.domain import DomainError
 
@@ -19,6 +21,8 @@ BACKUP_DIR_NAME = "备份"
 SUFFIX = ".db"
 CHECKSUM_SUFFIX = ".sha256"
 DEFAULT_KEEP = 20
+
+
 class BackupError(DomainError):
     """A backup could not be made or a restore was refused (the reason in plain Chinese)."""
 
@@ -60,9 +64,6 @@ def default_folder(db_path: Path) -> Path:
 
 def local_file(target: str | Path) -> Path | None:
     """The SQLite file a ``--db`` value names, or None for a server URL / in-memory database."""
-    from sqlalchemy.engine import make_url
-
-    from evalapp.db.engine import to_url
     url = make_url(to_url(target))
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
@@ -221,19 +222,3 @@ def latest_good_backup(folder: Path | str) -> Path | None:
         if not file_problems(info.path)[0] and not integrity_problems(info.path):
             return info.path
     return None
-
-
-# The restore itself (checks against the live file, the swap) lives in restore.py.
-from evalapp.services.restore import (  # noqa: E402
-    DatabaseRestored,
-    RestoreNeedsConfirmation,
-    check_backup,
-    restore,
-    restore_database,
-)
-
-__all__ = ["BackupCheck", "BackupError", "BackupInfo", "DatabaseRestored",
-           "RestoreNeedsConfirmation", "automatic_backup", "check_backup", "default_folder",
-           "embed_seal", "file_problems", "integrity_problems", "latest_good_backup",
-           "list_backups", "local_file", "make_backup", "restore", "restore_database", "rotate",
-           "sqlite_copy"]

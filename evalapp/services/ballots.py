@@ -2,106 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import fields
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from evalapp.ballot_status import CONFIRMED, STATUS_LABELS, status_label  # noqa: F401
+from evalapp.ballot_status import CONFIRMED, status_after_entry
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
 from evalapp.domain import DomainError
-from evalapp.marks import normalize_mark
 from evalapp.services.audit_trail import WITHDRAWN as WITHDRAW_ACTION
+from evalapp.services.ballot_input import (  # noqa: F401 (BallotInput, BallotInfo: for callers)
+    BallotInfo, BallotInput, Names, SavedBallot, snapshot, validate_entry,
+)
 from evalapp.services.context import (
     ENTER, MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
-from evalapp.services.store import settings_of
-
-
-
-
-
-@dataclass(frozen=True)
-class BallotInput:
-    """A ballot as typed: marks by department name (raw values; blanks may be omitted)."""
-
-    serial: str
-    group: str
-    marks: dict[str, object] = field(default_factory=dict)
-    own_department: str | None = None
-
-
-@dataclass(frozen=True)
-class BallotInfo:
-    id: int
-    serial: str
-    group: str
-    own_department: str | None
-    void_reason: str | None
-    marks: dict[str, str]
-    entered_by: str
-    created_at: datetime
-    updated_at: datetime
-    status: str = CONFIRMED
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
-
-
-class _Names:
-    """Id ↔ name maps of one evaluation's groups and departments."""
-
-    def __init__(self, evaluation: m.Evaluation):
-        self.groups = {g.name: g for g in evaluation.groups}
-        self.departments = {d.name: d for d in evaluation.departments}
-        self.group_names = {g.id: g.name for g in evaluation.groups}
-        self.dept_names = {d.id: d.name for d in evaluation.departments}
-
-    def info(self, b: m.Ballot) -> BallotInfo:
-        return BallotInfo(b.id, b.serial, self.group_names[b.group_id],
-                          self.dept_names.get(b.own_department_id) if b.own_department_id
-                          else None, b.void_reason,
-                          {self.dept_names[k]: v for k, v in b.marks.items()}, b.entered_by,
-                          b.created_at, b.updated_at, b.status)
-
-
-def _validate(session: Session, evaluation: m.Evaluation, names: _Names, entry: BallotInput,
-              ballot_id: int | None) -> tuple[str, dict[int, str]]:
-    """Return (serial, marks by department id) or raise naming every bad field."""
-    settings = settings_of(evaluation)
-    problems = []
-    serial = str(entry.serial).strip()
-    if not serial:
-        problems.append("票号:不能为空")
-    else:
-        clash = session.scalar(select(m.Ballot.id).where(
-            m.Ballot.evaluation_id == evaluation.id, m.Ballot.serial == serial))
-        if clash is not None and clash != ballot_id:
-            problems.append(f"票号:“{serial}”已录入过,不能重复")
-    if entry.group not in names.groups:
-        problems.append(f"评委类别:“{entry.group}”不存在")
-    if entry.own_department and entry.own_department not in names.departments:
-        problems.append(f"所属部门:“{entry.own_department}”不存在")
-    marks: dict[int, str] = {}
-    for dept, raw in entry.marks.items():
-        department = names.departments.get(dept)
-        if department is None:
-            problems.append(f"“{dept}”:不是本次考评的部门")
-            continue
-        try:
-            text = normalize_mark(settings, raw)
-        except DomainError as exc:
-            problems.append(f"“{dept}”的评分:{exc}")
-            continue
-        if text is not None:
-            marks[department.id] = text
-    if problems:
-        raise DomainError(f"选票 {serial or '(无票号)'} 有错误:\n" + "\n".join(problems))
-    return serial, marks
+from evalapp.services.double_entry import record_entry
+from evalapp.services.audit_log import last_change_id_in
+from evalapp.services.progress import progress_after_save, remember
 
 
 def check_room(session: Session, evaluation: m.Evaluation, group: m.Group,
@@ -122,7 +42,8 @@ def check_room(session: Session, evaluation: m.Evaluation, group: m.Group,
 
 
 def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput,
-               entry_uid: str | None = None, source: dict | None = None) -> BallotInfo:
+               entry_uid: str | None = None, source: dict | None = None,
+               with_progress: bool = False) -> SavedBallot:
     """Save a typed ballot. With double entry on, this is one of the two independent entries
     (see double_entry.py): the ballot counts once a second operator typed the same.
 
@@ -132,39 +53,63 @@ def add_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInpu
     instead of adding it twice (see evalapp/db/retry.py).
 
     ``source`` (optional) is added to the audit row, e.g. {"来源": "扫描", "图像SHA-256": …}
-    for a ballot read from scanned pages (evalapp/services/scan_import.py)."""
+    for a ballot read from scanned pages (evalapp/services/scan_import.py).
+
+    Returns the saved ballot (a BallotInfo) with, when ``with_progress``, the entry progress
+    after it (progress.GroupProgress per group), read in the same transaction."""
     require(actor, ENTER)
     with unit_of_work(db) as s:
         serialise_writes(s)
         evaluation = get_evaluation(s, evaluation_id, for_change=True)
-        names = _Names(evaluation)
-        if entry_uid is not None:
-            saved = _saved_with(s, evaluation_id, entry_uid)
-            if saved is not None:
-                return names.info(saved)
-        group = names.groups.get(entry.group)
-        exists = s.scalar(select(m.Ballot.id).where(
-            m.Ballot.evaluation_id == evaluation_id, m.Ballot.serial == str(entry.serial).strip()))
-        if group is not None and exists is None:
-            check_room(s, evaluation, group)
-        if evaluation.double_entry:
-            from evalapp.services.double_entry import record_entry
-            return record_entry(s, actor, evaluation, names, entry, _validate,
-                                entry_uid=entry_uid, source=source)
-        serial, marks = _validate(s, evaluation, names, entry, None)
-        stamp = now()
-        own = names.departments.get(entry.own_department or "")
-        ballot = m.Ballot(evaluation_id=evaluation_id, serial=serial,
-                          group_id=names.groups[entry.group].id,
-                          own_department_id=own.id if own else None, marks=marks,
-                          entered_by=actor.name, created_at=stamp, updated_at=stamp,
-                          entry_uid=entry_uid)
-        s.add(ballot)
-        s.flush()
-        info = names.info(ballot)
-        audit(s, actor, evaluation_id, "录入选票", serial,
-              new={**_snapshot(info), **(source or {})})
-        return info
+        if with_progress:
+            marker = last_change_id_in(s, evaluation_id)
+            before = s.scalar(select(m.Ballot.status).where(
+                m.Ballot.evaluation_id == evaluation_id,
+                m.Ballot.serial == str(entry.serial).strip()))
+        info = _add(s, actor, evaluation, entry, entry_uid, source)
+        if with_progress:
+            counted_at, progress = progress_after_save(
+                db, s, evaluation, marker, before, info.group, info.status,
+                info.marks.values(), info.void_reason)
+    if not with_progress:
+        return SavedBallot(**{f.name: getattr(info, f.name) for f in fields(info)})
+    remember(db, evaluation_id, counted_at, progress)  # committed: a later save may add to it
+    return SavedBallot(**{f.name: getattr(info, f.name) for f in fields(info)},
+                       progress=tuple(progress))
+
+
+def _add(s: Session, actor: Actor, evaluation: m.Evaluation, entry: BallotInput,
+         entry_uid: str | None, source: dict | None) -> BallotInfo:
+    """add_ballot inside its transaction: a retried save, a double entry or a new ballot."""
+    evaluation_id = evaluation.id
+    names = Names(evaluation)
+    if entry_uid is not None:
+        saved = _saved_with(s, evaluation_id, entry_uid)
+        if saved is not None:
+            return names.info(saved)
+    group = names.groups.get(entry.group)
+    exists = s.scalar(select(m.Ballot.id).where(
+        m.Ballot.evaluation_id == evaluation_id, m.Ballot.serial == str(entry.serial).strip()))
+    if group is not None and exists is None:
+        check_room(s, evaluation, group)
+    if evaluation.double_entry:
+        return record_entry(s, actor, evaluation, names, entry,
+                            entry_uid=entry_uid, source=source)
+    serial, marks = validate_entry(s, evaluation, names, entry, None)
+    stamp = now()
+    own = names.departments.get(entry.own_department or "")
+    ballot = m.Ballot(evaluation_id=evaluation_id, serial=serial,
+                      group_id=names.groups[entry.group].id,
+                      own_department_id=own.id if own else None, marks=marks,
+                      entered_by=actor.name, created_at=stamp, updated_at=stamp,
+                      status=status_after_entry(0, True, double_entry=False),
+                      entry_uid=entry_uid)
+    s.add(ballot)
+    s.flush()
+    info = names.info(ballot)
+    audit(s, actor, evaluation_id, "录入选票", serial,
+          new={**snapshot(info), **(source or {})})
+    return info
 
 
 def _saved_with(s: Session, evaluation_id: int, entry_uid: str) -> m.Ballot | None:
@@ -179,16 +124,11 @@ def _saved_with(s: Session, evaluation_id: int, entry_uid: str) -> m.Ballot | No
     return ballot
 
 
-def _snapshot(info: BallotInfo) -> dict:
-    return {"票号": info.serial, "评委类别": info.group, "所属部门": info.own_department,
-            "作废原因": info.void_reason, "评分": info.marks}
-
-
 def _for_change(session: Session, evaluation_id: int,
-                ballot_id: int) -> tuple[m.Evaluation, _Names, m.Ballot]:
+                ballot_id: int) -> tuple[m.Evaluation, Names, m.Ballot]:
     """The evaluation (refused once finalised), its names and one of its ballots."""
     evaluation = get_evaluation(session, evaluation_id, for_change=True)
-    return evaluation, _Names(evaluation), _load(session, evaluation_id, ballot_id)
+    return evaluation, Names(evaluation), _load(session, evaluation_id, ballot_id)
 
 
 def _load(session: Session, evaluation_id: int, ballot_id: int) -> m.Ballot:
@@ -216,7 +156,7 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
             raise DomainError(f"票号“{ballot.serial}”尚未核对一致(双人录入),不能直接修改;"
                               "请在“双人录入核对”页处理")
         before = names.info(ballot)
-        serial, marks = _validate(s, evaluation, names, entry, ballot_id)
+        serial, marks = validate_entry(s, evaluation, names, entry, ballot_id)
         if names.groups[entry.group].id != ballot.group_id:
             check_room(s, evaluation, names.groups[entry.group], moving=ballot.id)
         own = names.departments.get(entry.own_department or "")
@@ -227,7 +167,7 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
         s.flush()
         info = names.info(ballot)
         audit(s, actor, evaluation_id, "修改选票", f"{serial}(原因:{reason})",
-              old=_snapshot(before), new=_snapshot(info))
+              old=snapshot(before), new=snapshot(info))
         return info
 
 
@@ -263,7 +203,7 @@ def withdraw_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: i
                     "已被取代": e.superseded}
                    for e in s.scalars(select(m.BallotEntry).where(
                        m.BallotEntry.ballot_id == ballot.id).order_by(m.BallotEntry.id))]
-        old = _snapshot(info) | {"状态": info.status_label, "录入员": info.entered_by}
+        old = snapshot(info) | {"状态": info.status_label, "录入员": info.entered_by}
         if entries:
             old["各次录入"] = entries
         s.execute(delete(m.BallotEntry).where(m.BallotEntry.ballot_id == ballot.id))
@@ -276,7 +216,7 @@ def withdraw_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: i
 
 def list_ballots(db: Database, evaluation_id: int) -> list[BallotInfo]:
     with db.session() as s:
-        names = _Names(get_evaluation(s, evaluation_id))
+        names = Names(get_evaluation(s, evaluation_id))
         return [names.info(b) for b in s.scalars(
             select(m.Ballot).where(m.Ballot.evaluation_id == evaluation_id)
             .order_by(m.Ballot.id))]
@@ -284,7 +224,7 @@ def list_ballots(db: Database, evaluation_id: int) -> list[BallotInfo]:
 
 def get_ballot(db: Database, evaluation_id: int, serial: str) -> BallotInfo:
     with db.session() as s:
-        names = _Names(get_evaluation(s, evaluation_id))
+        names = Names(get_evaluation(s, evaluation_id))
         ballot = s.scalar(select(m.Ballot).where(m.Ballot.evaluation_id == evaluation_id,
                                                  m.Ballot.serial == serial.strip()))
         if ballot is None:

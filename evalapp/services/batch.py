@@ -26,8 +26,7 @@ entry: a second station's equal typing confirms it.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -36,7 +35,6 @@ from sqlalchemy import select
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
-from evalapp.digest import canonical_form
 from evalapp.domain import DomainError
 from evalapp.services.context import (
     ENTER,
@@ -48,60 +46,14 @@ from evalapp.services.context import (
     require,
     unit_of_work,
 )
+from evalapp.ballot_status import CONFLICT, REENTRY
 from evalapp.services import station_kit
-from evalapp.services.double_entry import CONFLICT, REENTRY
+from evalapp.services.batch_file import (  # noqa: F401 (the file's names, for callers)
+    FORMAT, VERSION, BatchRefused, BatchReport, check_batch, checksum_of, evaluation_identity,
+    read_batch, write_batch,
+)
+from evalapp.services.batch_merge import BatchMerger
 from evalapp.services.store import load_data
-
-FORMAT, VERSION = "evalapp-batch", 1
-IDENTITY_PARTS = ("version", "settings", "categories", "groups", "departments", "components")
-
-
-class BatchRefused(DomainError):
-    """A batch file that must not be imported (damaged, changed, foreign or already done)."""
-
-
-@dataclass
-class BatchReport:
-    """What an import did (or, for a refused batch, nothing)."""
-
-    station: str
-    operator: str
-    ballots: int = 0
-    added: int = 0
-    confirmed: int = 0  # double entry: second entries equal to a first one
-    duplicates: int = 0
-    conflicts: int = 0
-    conflict_serials: list[str] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-
-    def text(self) -> str:
-        lines = [f"已导入录入点“{self.station}”(导出人 {self.operator})的批次:"
-                 f"共 {self.ballots} 张选票,新增 {self.added} 张,"
-                 + (f"第二次录入一致已确认 {self.confirmed} 张," if self.confirmed else "")
-                 + f"重复(内容相同,已跳过){self.duplicates} 张,"
-                 f"不一致(已送核对队列){self.conflicts} 张。"]
-        if self.conflict_serials:
-            lines.append("请管理员对照纸质选票核对:" + "、".join(self.conflict_serials))
-        lines += self.messages
-        return "\n".join(lines)
-
-
-def _canonical(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def checksum_of(batch: dict) -> str:
-    """SHA-256 over the canonical JSON of the batch without its checksum and HMAC."""
-    body = {k: v for k, v in batch.items() if k not in ("checksum", "mac")}
-    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
-
-
-def evaluation_identity(data) -> str:
-    """What makes two copies the same evaluation: settings and rosters (no ballots, scores)."""
-    form = canonical_form(data)
-    return hashlib.sha256(_canonical({k: form[k] for k in IDENTITY_PARTS}).encode("utf-8")
-                          ).hexdigest()
-
 
 def _derived_uid(identity: str, station: str, ballot: m.Ballot) -> str:
     text = f"{identity}|{station}|{ballot.id}|{ballot.serial}|{ballot.created_at.isoformat()}"
@@ -156,49 +108,6 @@ def export_batch(db: Database, actor: Actor, evaluation_id: int, station: str | 
     return batch
 
 
-def write_batch(batch: dict, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(batch, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
-def read_batch(path: str | Path) -> dict:
-    """Read and check a batch file (format and checksum); refuses a damaged or changed one."""
-    path = Path(path)
-    try:
-        batch = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BatchRefused(f"无法读取批次文件“{path}”:{exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BatchRefused(f"“{path.name}”不是有效的批次文件(内容无法解析),拒绝导入") from exc
-    check_batch(batch, path.name)
-    return batch
-
-
-def check_batch(batch: object, name: str = "批次文件") -> None:
-    if not isinstance(batch, dict) or batch.get("format") != FORMAT:
-        raise BatchRefused(f"“{name}”不是考评计分系统导出的批次文件,拒绝导入")
-    if batch.get("version") != VERSION:
-        raise BatchRefused(f"“{name}”的批次格式版本({batch.get('version')})本程序不认识,"
-                           "请用相同版本的程序导出")
-    if batch.get("checksum") != checksum_of(batch):
-        raise BatchRefused(
-            f"“{name}”的校验值不符:文件在导出后被改动过或已损坏,拒绝导入。"
-            "请让该录入点重新导出批次文件,不要手工编辑批次文件。")
-    try:
-        ev = batch["evaluation"]
-        assert isinstance(ev["name"], str) and isinstance(ev["identity"], str)
-        assert isinstance(batch["station"], str) and isinstance(batch["operator"], str)
-        for b in batch["ballots"]:
-            assert isinstance(b["serial"], str) and isinstance(b["group"], str)
-            assert isinstance(b["marks"], dict)
-    except (KeyError, TypeError, AssertionError) as exc:
-        raise BatchRefused(f"“{name}”的内容不完整,拒绝导入") from exc
-
-
 # ---------------------------------------------------------------- import
 
 def _find_evaluation(s, batch: dict, evaluation_id: int | None) -> m.Evaluation:
@@ -243,7 +152,6 @@ def import_batch(db: Database, actor: Actor, batch: dict | str | Path,
         kit = station_kit.check_mac(s, batch, name)
         ev = _find_evaluation(s, batch, evaluation_id)
         station_kit.check_kit_evaluation(kit, ev, name)
-        from evalapp.services.batch_merge import BatchMerger
         importer = BatchMerger(s, ev, batch, report)
         seen = set()
         for b in sorted(batch["ballots"], key=lambda b: b["serial"]):

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from evalapp.db import models as m
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
-from evalapp.services.batch import BatchRefused, BatchReport
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, status_after_entry
+from evalapp.services.batch_file import BatchRefused, BatchReport
 from evalapp.services.context import now
-from evalapp.services.double_entry import CONFIRMED, CONFLICT, PENDING
 from evalapp.services.store import settings_of
 
 
@@ -96,7 +96,8 @@ class BatchMerger:
             double = self.ev.double_entry
             ballot = m.Ballot(evaluation_id=self.ev.id, serial=serial, group_id=group_id,
                               own_department_id=own_id, marks=marks, void_reason=void,
-                              entered_by=label[:50], status=PENDING if double else CONFIRMED,
+                              entered_by=label[:50],
+                              status=status_after_entry(0, False, double_entry=double),
                               created_at=self.stamp, updated_at=self.stamp,
                               entry_uid=None if double else self.uid_free(uid))
             self.s.add(ballot)
@@ -120,38 +121,38 @@ class BatchMerger:
                 e.superseded = True
             self.entry(ballot, ballot.entered_by or "本机", current, None)
             self.entry(ballot, label, content, uid)
-            ballot.status = CONFLICT
+            ballot.status = status_after_entry(1, False)  # the stored one is now the first
             self.conflict(serial)
         elif ballot.status == PENDING:
             active = self.active(ballot)
             first = active[0] if active else None
-            if first is not None and (first.group_id, first.own_department_id,
-                                      first.marks) == content:
-                if first.operator == label[:50] or (uid and first.entry_uid == uid):
-                    self.report.duplicates += 1
-                    return
-                self.entry(ballot, label, content, uid)
-                ballot.status = CONFIRMED
+            same = first is not None and (first.group_id, first.own_department_id,
+                                          first.marks) == content
+            if same and (first.operator == label[:50] or (uid and first.entry_uid == uid)):
+                self.report.duplicates += 1
+                return
+            if first is None:  # the stored typing becomes the first entry
+                self.entry(ballot, ballot.entered_by or "本机", current, None)
+            self.entry(ballot, label, content, uid)
+            ballot.status = status_after_entry(1, same)
+            if ballot.status == CONFIRMED:
                 self.report.confirmed += 1
             else:
-                if first is None:
-                    self.entry(ballot, ballot.entered_by or "本机", current, None)
-                self.entry(ballot, label, content, uid)
-                ballot.status = CONFLICT
                 self.conflict(serial)
         elif ballot.status == CONFLICT:
-            if any((e.group_id, e.own_department_id, e.marks) == content
-                   for e in self.active(ballot)):
+            active = self.active(ballot)
+            if any((e.group_id, e.own_department_id, e.marks) == content for e in active):
                 self.report.duplicates += 1
                 return
             self.entry(ballot, label, content, uid)
+            ballot.status = status_after_entry(len(active), False)  # one more: still differs
             self.conflict(serial)
             self.report.messages.append(
                 f"票号 {serial} 已在核对队列中,批次中又有一种不同的录入,已一并记录,请核对纸质选票")
         else:  # REENTRY: this typing is the first of the two new entries
             self.entry(ballot, label, content, uid)
             ballot.group_id, ballot.own_department_id, ballot.marks = content
-            ballot.status = PENDING
+            ballot.status = status_after_entry(0, False)  # sent back: every entry superseded
             self.added.append(ballot)
             self.report.added += 1
         ballot.updated_at = self.stamp

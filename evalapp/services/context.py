@@ -15,6 +15,7 @@ from evalapp.db.engine import Database
 from evalapp.db.retry import serialise_writes
 from evalapp.db.models import AuditEntry, Evaluation
 from evalapp.domain import STATUS_FINAL, DomainError
+from evalapp.services.audit_chain import seal
 
 ADMIN, CLERK, CHAIR = "admin", "clerk", "chair"
 ROLE_LABELS = {ADMIN: "管理员", CLERK: "录入员", CHAIR: "主持人"}
@@ -34,6 +35,13 @@ class PermissionDenied(DomainError):
 
 class NotFound(DomainError):
     """The object asked for does not exist."""
+
+
+class DatabaseRestored(DomainError):
+    """The database was restored from a backup by another station since this one opened it."""
+
+    def __init__(self):
+        super().__init__("数据库已恢复,请重新登录(本次修改没有保存)")
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,6 @@ def check_not_restored(db: Database, session: Session) -> None:
         return
     current = session.connection().exec_driver_sql("PRAGMA user_version").scalar()
     if int(current or 0) != expected:
-        from evalapp.services.backup import DatabaseRestored
         raise DatabaseRestored()
 
 
@@ -111,7 +118,6 @@ def audit(session: Session, actor: Actor, evaluation_id: int | None, action: str
           target: str = "", old: object = None, new: object = None) -> None:
     """Record one change (who, when, what, old → new) in the same transaction, chained to
     the previous audit row by its hash (audit_chain.seal)."""
-    from evalapp.services.audit_chain import seal
     row = AuditEntry(at=now(), operator=actor.name, role=actor.role,
                      evaluation_id=evaluation_id, action=action, target=target,
                      old=_text(old), new=_text(new))

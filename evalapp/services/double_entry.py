@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from evalapp.ballot_status import (  # noqa: F401 (the states, for callers of this module)
-    CONFIRMED, CONFLICT, PENDING, REENTRY, status_after_entry,
-)
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, status_after_entry
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import DomainError
+from evalapp.services.ballot_input import BallotInfo, BallotInput, Names, validate_entry
 from evalapp.services.context import (
     MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
-
 
 
 def _active_entries(s: Session, ballot_id: int) -> list[m.BallotEntry]:
@@ -28,14 +26,15 @@ def _active_entries(s: Session, ballot_id: int) -> list[m.BallotEntry]:
         .order_by(m.BallotEntry.id)))
 
 
-def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names, entry, validate,
-                 entry_uid: str | None = None, source: dict | None = None):
+def record_entry(s: Session, actor: Actor, evaluation: m.Evaluation, names: Names,
+                 entry: BallotInput, entry_uid: str | None = None,
+                 source: dict | None = None) -> BallotInfo:
     """One independent entry of a ballot (called by ballots.add_ballot in its transaction);
     ``entry_uid`` is the save's identity (a repeated save finds the entry: ballots.py)."""
     serial = str(entry.serial).strip()
     ballot = s.scalar(select(m.Ballot).where(m.Ballot.evaluation_id == evaluation.id,
                                              m.Ballot.serial == serial))
-    serial, marks = validate(s, evaluation, names, entry, ballot.id if ballot else None)
+    serial, marks = validate_entry(s, evaluation, names, entry, ballot.id if ballot else None)
     group_id = names.groups[entry.group].id
     own = names.departments.get(entry.own_department or "")
     own_id = own.id if own else None
@@ -133,13 +132,12 @@ def resolve_conflict(db: Database, actor: Actor, evaluation_id: int, ballot_id: 
                      resolved, note: str = "") -> None:
     """Confirm a conflicting ballot with the values that match the paper (a BallotInput)."""
     require(actor, MANAGE)
-    from evalapp.services.ballots import _Names, _validate
     with unit_of_work(db) as s:
         ev = get_evaluation(s, evaluation_id, for_change=True)
         ballot = _conflict(s, evaluation_id, ballot_id)
-        names = _Names(ev)
+        names = Names(ev)
         before = names.info(ballot)
-        serial, marks = _validate(s, ev, names, resolved, ballot.id)
+        serial, marks = validate_entry(s, ev, names, resolved, ballot.id)
         own = names.departments.get(resolved.own_department or "")
         ballot.serial, ballot.marks, ballot.status = serial, marks, CONFIRMED
         ballot.group_id = names.groups[resolved.group].id

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from evalapp.db import models as m
 from evalapp.db.engine import Database
+from evalapp.services.ballot_input import BallotInput
 from evalapp.services.context import ENTER, Actor, get_evaluation, now, require, unit_of_work
 
 
@@ -27,7 +28,6 @@ class Draft:
 
     def as_input(self):
         """The draft as a ballots.BallotInput, ready to be validated and saved."""
-        from evalapp.services.ballots import BallotInput
         return BallotInput(self.serial, self.group, dict(self.marks), self.own_department)
 
     @property

@@ -18,6 +18,7 @@ from evalapp.services.context import (
     MANAGE, Actor, NotFound, audit, get_evaluation, require, unit_of_work,
 )
 from evalapp.services.audit_trail import imported_ballots_record
+from evalapp.services.backup import automatic_backup
 from evalapp.services.store import apply_settings, insert_evaluation, load_data, settings_of
 from evalapp.services.validation import validate_evaluation, validate_settings
 
@@ -34,6 +35,11 @@ class EvaluationInfo:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_final(self) -> bool:
+        """Finalised (定稿): the answer every page, the projector and the CLI read."""
+        return self.status == STATUS_FINAL
 
 
 def list_evaluations(db: Database) -> list[EvaluationInfo]:
@@ -111,7 +117,6 @@ def _backup_before_import(db: Database) -> None:
     """An automatic backup before an import (issue 6), unless there is nothing to lose yet."""
     if db.file_path is None or not list_evaluations(db):
         return
-    from evalapp.services.backup import automatic_backup
     automatic_backup(db, "导入前")
 
 

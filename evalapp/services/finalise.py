@@ -25,6 +25,10 @@ from evalapp.services.context import (
     require,
     unit_of_work,
 )
+from evalapp.services.backup import automatic_backup
+from evalapp.services.evaluations import previous_evaluation_id
+from evalapp.services.results import previous_result, result_dict
+from evalapp.services.sign_in import SignInRefused, verify_password
 from evalapp.services.store import load_data
 from evalapp.services.validation import evaluation_problems
 from evalapp.tally import tally
@@ -90,8 +94,6 @@ def _problems(s: Session, ev: m.Evaluation, data: EvaluationData, result: TallyR
 
 
 def _tally(db: Database, s: Session, ev: m.Evaluation) -> tuple[EvaluationData, TallyResult]:
-    from evalapp.services.evaluations import previous_evaluation_id
-    from evalapp.services.results import previous_result
     data = load_data(s, ev)
     previous_id = previous_evaluation_id(db, ev.id)
     previous = None if previous_id is None else previous_result(db, previous_id)
@@ -130,7 +132,6 @@ def _audit_head(s: Session) -> dict:
 
 def _admin_password(db: Database, actor: Actor, password: str, what: str) -> None:
     """The acting 管理员 types the password again (wrong ones are audited and slow down)."""
-    from evalapp.services.sign_in import SignInRefused, verify_password
     try:
         checked = verify_password(db, actor, password or "", what)
     except SignInRefused as exc:
@@ -149,9 +150,7 @@ def finalise(db: Database, actor: Actor, evaluation_id: int, password: str,
     _require_admin(actor, "定稿")
     _admin_password(db, actor, password, "定稿")
     if backup and db.file_path is not None:
-        from evalapp.services.backup import automatic_backup
         automatic_backup(db, "定稿前")
-    from evalapp.services.results import result_dict
     with unit_of_work(db) as s:
         # Take the write lock first, so nobody adds a ballot between the checks and the lock.
         s.execute(update(m.Evaluation).where(m.Evaluation.id == evaluation_id)

@@ -10,10 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import text
 
+from evalapp.ballot_status import STATUSES
 from evalapp.db.engine import Database
 from evalapp.domain import DomainError, parse_grades, parse_quota
-
-STATUSES = {"confirmed", "pending", "conflict", "reentry"}
 
 
 class MalformedData(DomainError):

@@ -4,17 +4,17 @@ the last ballots an operator saved — readable by any role that may enter ballo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Text, select, type_coerce
+from sqlalchemy.orm import Session
 
 from evalapp.ballot_rules import MarkRules
-from evalapp.ballot_status import (  # noqa: F401 (re-exported for the pages)
-    CONFIRMED, CONFLICT, PENDING, REENTRY, STATUS_LABELS,
-)
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, STATUS_LABELS
 from evalapp.db import models as m
 from evalapp.db.engine import Database
+from evalapp.services.audit_log import last_change_id_in
 from evalapp.services.context import ENTER, Actor, get_evaluation, require
 from evalapp.services.store import settings_of
 
@@ -54,13 +54,72 @@ def entry_progress(db: Database, actor: Actor, evaluation_id: int) -> list[Group
     """Per group, in group order: issued, entered, valid, invalid and double-entry states."""
     require(actor, ENTER)
     with db.session() as s:
-        ev = get_evaluation(s, evaluation_id)
-        rules = MarkRules(settings_of(ev), len(ev.departments))
-        groups = sorted(ev.groups, key=lambda g: g.position)
-        table = m.Ballot.__table__
-        rows = s.execute(select(table.c.group_id, table.c.status, table.c.void_reason,
-                                type_coerce(table.c.marks, Text))
-                         .where(table.c.evaluation_id == evaluation_id)).all()
+        marker = last_change_id_in(s, evaluation_id)  # first: the rows are at least as new
+        progress = progress_in(s, get_evaluation(s, evaluation_id))
+    remember(db, evaluation_id, marker, progress)
+    return progress
+
+
+# The last progress counted per database and evaluation, with the audit row it was counted
+# at (every change through the services writes one): a save adds itself to it instead of
+# recounting every ballot (services/ballots.add_ballot).
+_known: dict[tuple[str, int], tuple[int, tuple[GroupProgress, ...]]] = {}
+
+
+def remember(db: Database, evaluation_id: int, marker: int,
+             progress: list[GroupProgress]) -> None:
+    """Keep a progress counted at audit row ``marker`` (only once it is committed)."""
+    _known[(str(db.engine.url), evaluation_id)] = (marker, tuple(progress))
+
+
+def counted(progress: list[GroupProgress], group: str, before: str | None, after: str,
+            valid: bool) -> list[GroupProgress]:
+    """Progress after one saved entry of a ballot of ``group`` (before/after: the ballot's
+    status, None when it is new; ``valid``: its validity, RULES §3), without a query."""
+    rows = []
+    for p in progress:
+        if p.group == group:
+            change = {"entered": p.entered + (before is None)}
+            for status, field in ((PENDING, "pending"), (CONFLICT, "conflict"),
+                                  (REENTRY, "reentry")):
+                change[field] = getattr(p, field) + (after == status) - (before == status)
+            if after == CONFIRMED and before != CONFIRMED:
+                kind = "valid" if valid else "invalid"
+                change[kind] = getattr(p, kind) + 1
+            p = replace(p, **change)
+        rows.append(p)
+    return rows
+
+
+def progress_after_save(db: Database, s: Session, ev: m.Evaluation, marker: int,
+                        before: str | None, group: str, after: str, marks,
+                        void_reason: str | None) -> tuple[int, list[GroupProgress]]:
+    """(the newest audit row, the progress) right after a save, inside its transaction
+    (``remember`` it once committed). ``marker``: the evaluation's newest audit row before
+    the save; ``before``/``after``: the ballot's status. When the progress last counted is
+    exactly the state before the save, the save is added to it; otherwise (another change
+    came between) every ballot is counted again."""
+    now = last_change_id_in(s, ev.id)
+    known = _known.get((str(db.engine.url), ev.id))
+    if known is not None and known[0] == now:  # nothing written (a repeated save)
+        progress = list(known[1])
+    elif known is not None and known[0] == marker:
+        valid = MarkRules(settings_of(ev), len(ev.departments)).invalid_reason(
+            marks, void_reason) is None
+        progress = counted(known[1], group, before, after, valid)
+    else:
+        progress = progress_in(s, ev)
+    return now, progress
+
+
+def progress_in(s: Session, ev: m.Evaluation) -> list[GroupProgress]:
+    """entry_progress inside an open session: every ballot counted."""
+    rules = MarkRules(settings_of(ev), len(ev.departments))
+    groups = sorted(ev.groups, key=lambda g: g.position)
+    table = m.Ballot.__table__
+    rows = s.execute(select(table.c.group_id, table.c.status, table.c.void_reason,
+                            type_coerce(table.c.marks, Text))
+                     .where(table.c.evaluation_id == ev.id)).all()
     counts = {g.id: {"entered": 0, "valid": 0, "invalid": 0, PENDING: 0, CONFLICT: 0,
                      REENTRY: 0} for g in groups}
     for group_id, status, void_reason, text in rows:

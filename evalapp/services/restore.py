@@ -11,7 +11,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from evalapp.db.engine import Database
+from evalapp.db.engine import Database, open_database
 from evalapp.domain import DomainError
 from evalapp.services.backup import (
     BackupCheck,
@@ -23,12 +23,13 @@ from evalapp.services.backup import (
     integrity_problems,
     sqlite_copy,
 )
+from evalapp.services.context import DatabaseRestored  # noqa: F401 (what a refused save raises)
+from evalapp.services.evaluations import list_evaluations
+from evalapp.services.verify import verify
 
 
 def _verify_all(db, check: BackupCheck) -> None:
     """The full verify of every evaluation in the candidate; each failure is a problem."""
-    from evalapp.services.evaluations import list_evaluations
-    from evalapp.services.verify import verify
     for info in list_evaluations(db):
         report = verify(db, info.id)
         bad = [line[2:] for line in report.lines if line.startswith("✗")]
@@ -107,7 +108,6 @@ def _differences(candidate: Path, live: Path, check: BackupCheck) -> None:
 
 def _candidate(path: Path, scratch: Path, check: BackupCheck) -> Path | None:
     """A migrated scratch copy of the backup that passed every check, or None."""
-    from evalapp.db.engine import open_database
     copy = scratch / "candidate.db"
     try:
         sqlite_copy(path, copy)
@@ -154,13 +154,6 @@ class RestoreNeedsConfirmation(BackupError):
     def __init__(self, differences: list[str]):
         super().__init__("恢复前请确认:\n" + "\n".join(differences))
         self.differences = differences
-
-
-class DatabaseRestored(DomainError):
-    """The database was restored from a backup by another station since this one opened it."""
-
-    def __init__(self):
-        super().__init__("数据库已恢复,请重新登录(本次修改没有保存)")
 
 
 def _set_aside(live: Path) -> Path | None:
@@ -276,7 +269,6 @@ def restore_database(db: Database, backup: Path | str, confirmed: bool = False
     """The GUI's restore: close this station's pooled connections, restore, reopen; returns
     the reopened database (with the new restore generation) and where the old state was
     put. When refused, ``db`` stays usable (a disposed engine reconnects on demand)."""
-    from evalapp.db.engine import open_database
     live = _live_path(db)
     db.dispose()
     aside = restore(live, backup, confirmed)

@@ -7,30 +7,26 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from evalapp.ballot_status import CONFIRMED
 from evalapp.db.engine import Database
 from evalapp.domain import EvaluationData
 from evalapp.rounding import fixed
 from evalapp.services.context import VIEW_RESULTS, Actor, SYSTEM, require
 from evalapp.services.audit_log import last_change_id_in
-from evalapp.services.double_entry import CONFIRMED, entry_counts_in
-from evalapp.services.evaluations import get_evaluation, previous_evaluation_id_in
+from evalapp.services.double_entry import entry_counts_in
+from evalapp.services.evaluations import (
+    get_evaluation, previous_evaluation_id, previous_evaluation_id_in,
+)
+from evalapp.services.malformed import unreadable
 from evalapp.services.store import load_data
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD
-from evalapp.tally import OUTCOME_LABELS, PreviousResult, TallyResult
 from evalapp.tally_fast import tally_fast
-
-
-@dataclass
-class Results:
-    """A tally result with the data it was computed from (for exports and reports)."""
-
-    data: EvaluationData
-    result: TallyResult
-    unconfirmed: int = 0  # ballots entered but not (yet) counted: double entry not complete
+from evalapp.tally_result import (  # noqa: F401 (Results: what compute_results returns)
+    OUTCOME_LABELS, PreviousResult, Results, TallyResult,
+)
 
 
 _previous_cache: dict[tuple[str, int], tuple[int, PreviousResult]] = {}
@@ -89,8 +85,6 @@ def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> 
         data, previous, unconfirmed = read_inputs(db, evaluation_id)
         result = tally_fast(data, previous)
     except (KeyError, ValueError, ArithmeticError, TypeError) as exc:  # a hand-edited row
-        from evalapp.services.evaluations import previous_evaluation_id
-        from evalapp.services.malformed import unreadable
         try:
             previous_id = previous_evaluation_id(db, evaluation_id)
         except Exception:  # noqa: BLE001 - the report names what it can

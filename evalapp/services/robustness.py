@@ -110,9 +110,3 @@ def robustness_dict(r: Robustness) -> dict:
 
 def robustness_json(r: Robustness) -> str:
     return json.dumps(robustness_dict(r), ensure_ascii=False, indent=1)
-
-
-def fragile_serials(r: Robustness) -> dict[str, list[str]]:
-    """Per department that 1 or 2 ballots could flip: the 票号 its witness changes (the
-    paper ballots supervisors should check against the entry)."""
-    return {f.department: [c.serial for c in f.changes] for f in r.flips if f.fragile}

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from pathlib import Path
 
@@ -27,6 +26,9 @@ from evalapp.db.engine import Database
 from evalapp.domain import DomainError
 from evalapp.services.context import MANAGE, Actor, audit, get_evaluation, now, require, \
     unit_of_work
+from evalapp.services.batch_file import (
+    BatchRefused, canonical_json, evaluation_identity, read_json, write_json,
+)
 from evalapp.services.store import load_data
 
 KIT_FORMAT, KIT_VERSION = "evalapp-station-kit", 1
@@ -36,14 +38,8 @@ class KitError(DomainError):
     """A kit file that cannot be used (unreadable, for another evaluation)."""
 
 
-def _canonical(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")
-
-
 def issue_kit(db: Database, actor: Actor, evaluation_id: int, station: str) -> dict:
     """Issue a new kit to a station (a 管理员 on the master); the secret is kept here."""
-    from evalapp.services.batch import evaluation_identity
     require(actor, MANAGE)
     station = (station or "").strip()
     if not station:
@@ -62,20 +58,12 @@ def issue_kit(db: Database, actor: Actor, evaluation_id: int, station: str) -> d
 
 
 def write_kit(kit: dict, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(kit, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
+    return write_json(kit, path)
 
 
 def read_kit(path: str | Path) -> dict:
     path = Path(path)
-    try:
-        kit = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KitError(f"无法读取录入包“{path}”:{exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise KitError(f"“{path.name}”不是有效的录入包") from exc
+    kit = read_json(path, KitError, "录入包", f"“{path.name}”不是有效的录入包")
     if not isinstance(kit, dict) or kit.get("format") != KIT_FORMAT or not all(
             isinstance(kit.get(k), str) and kit.get(k) for k in ("kit_id", "station", "secret")):
         raise KitError(f"“{path.name}”不是主机发放的录入包")
@@ -84,7 +72,8 @@ def read_kit(path: str | Path) -> dict:
 
 def batch_mac(secret: str, batch: dict) -> str:
     body = {k: v for k, v in batch.items() if k != "mac"}
-    return hmac.new(bytes.fromhex(secret), _canonical(body), hashlib.sha256).hexdigest()
+    text = canonical_json(body).encode("utf-8")
+    return hmac.new(bytes.fromhex(secret), text, hashlib.sha256).hexdigest()
 
 
 def sign(batch: dict, kit: dict) -> None:
@@ -101,7 +90,6 @@ def seal_batch(batch: dict, kit: dict) -> None:
 def check_mac(s, batch: dict, name: str) -> m.StationKit:
     """Refuse, by name, a batch that was not exported with a kit this master issued, or that
     was changed after export (its HMAC under the kit's secret does not match)."""
-    from evalapp.services.batch import BatchRefused
     kit_id, mac = batch.get("kit_id"), batch.get("mac")
     if not isinstance(kit_id, str) or not isinstance(mac, str):
         raise BatchRefused(f"“{name}”没有录入包认证码:不是用主机发放的录入包导出的,拒绝导入。"
@@ -119,7 +107,6 @@ def check_mac(s, batch: dict, name: str) -> m.StationKit:
 
 
 def check_kit_evaluation(kit: m.StationKit, ev: m.Evaluation, name: str) -> None:
-    from evalapp.services.batch import BatchRefused
     if kit.evaluation_id != ev.id:
         raise BatchRefused(f"“{name}”所用的录入包(发给“{kit.station}”)是为另一个考评活动发放的,"
                            f"不能导入“{ev.name}”,拒绝导入")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from evalapp.db.engine import Database
 from evalapp.db.retry import RETRY_WAITS, retry_save
 from evalapp.services.audit_log import last_change_id
-from evalapp.services.ballots import BallotInfo, BallotInput, add_ballot
+from evalapp.services.ballots import BallotInput, SavedBallot, add_ballot
 from evalapp.services.context import Actor
 
 
@@ -20,12 +20,16 @@ def new_entry_uid() -> str:
 
 def save_ballot(db: Database, actor: Actor, evaluation_id: int, entry: BallotInput,
                 entry_uid: str, waits: tuple[float, ...] = RETRY_WAITS,
-                on_retry: Callable[[int, BaseException], None] | None = None) -> BallotInfo:
+                on_retry: Callable[[int, BaseException], None] | None = None) -> SavedBallot:
     """add_ballot, repeated after a lost connection with the same identity: the ballot is saved
     exactly once, or a ConnectionLost (a DomainError in Chinese) says it was not confirmed —
-    then the clerk saves again later (same entry_uid) without any risk of a duplicate."""
+    then the clerk saves again later (same entry_uid) without any risk of a duplicate.
+
+    Returns the saved ballot with ``progress``: the entry progress per group right after it,
+    read in the save's own transaction (the side panel shows it; no page recounts)."""
     serial = str(entry.serial).strip()
-    return retry_save(lambda: add_ballot(db, actor, evaluation_id, entry, entry_uid=entry_uid),
+    return retry_save(lambda: add_ballot(db, actor, evaluation_id, entry, entry_uid=entry_uid,
+                                         with_progress=True),
                       what=f"选票 {serial}" if serial else "选票", waits=waits,
                       on_retry=on_retry)
 

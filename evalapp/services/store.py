@@ -14,6 +14,7 @@ from evalapp.domain import (
     Adjustment, Ballot, Category, Component, Department, EvaluationData, Evaluator, Group,
     Settings, grades_text, parse_grades, parse_quota,
 )
+from evalapp.services.audit_state import touch_all_ballots
 from evalapp.services.context import now
 
 
@@ -82,7 +83,6 @@ def insert_evaluation(session: Session, data: EvaluationData, with_ballots: bool
         session.add(m.Adjustment(evaluation_id=ev.id, department_id=departments[a.department].id,
                                  points=a.points, reason=a.reason, veto=a.veto))
     if with_ballots and data.ballots:
-        from evalapp.services.audit_state import touch_all_ballots
         touch_all_ballots(session, ev.id)  # bulk insert: the import's audit row seals them
         dept_ids = {name: d.id for name, d in departments.items()}
         session.execute(m.Ballot.__table__.insert(), [

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from evalapp.domain import (
-    GRADE_MODE, ONSITE_COMPONENT, SCORE_MODE, TIE_EXCELLENT, TIE_ONSITE, DomainError,
-    EvaluationData, Group, Settings,
+    GRADE_MODE, ONSITE_COMPONENT, SCORE_MODE, DomainError, EvaluationData, Group, Settings,
 )
 from evalapp.marks import normalize_mark
-
-HUNDRED = Decimal(100)
+from evalapp.setting_rules import (
+    min_trim_from, score_in_range, tie_key_problem, weight_total, weights_complete,
+)
 
 
 def _duplicates(names) -> list[str]:
@@ -36,10 +35,7 @@ def settings_problems(s: Settings, group_names: list[str]) -> list[str]:
         problems.append("加分上限不能为负数")
     if not s.grades or s.grades[0].points is None:
         problems.append("等次分值:第一个等次必须有分值")
-    allowed = {TIE_ONSITE, TIE_EXCELLENT, *group_names}
-    for key in s.tie_break:
-        if key not in allowed:
-            problems.append(f"同分排序中的“{key}”不是{TIE_ONSITE}、{TIE_EXCELLENT}或评委类别名称")
+    problems += [p for p in (tie_key_problem(k, group_names) for k in s.tie_break) if p]
     return problems
 
 
@@ -56,12 +52,12 @@ def group_problems(groups: list[Group], complete: bool = True) -> list[str]:
             problems.append(f"评委类别“{g.name}”的权重必须大于 0")
         if g.trim < 0:
             problems.append(f"评委类别“{g.name}”的去掉最高最低分个数不能为负")
-        if g.trim_from < 2 * g.trim + 1:
-            problems.append(f"评委类别“{g.name}”的去极值起始人数至少为 {2 * g.trim + 1}")
+        if g.trim_from < min_trim_from(g.trim):
+            problems.append(f"评委类别“{g.name}”的去极值起始人数至少为 {min_trim_from(g.trim)}")
         if g.expected is not None and g.expected < 0:
             problems.append(f"评委类别“{g.name}”的发出票数不能为负")
-    total = sum((g.weight for g in groups), Decimal(0))
-    if (groups or complete) and total != HUNDRED:
+    total = weight_total(groups)
+    if (groups or complete) and not weights_complete(total):
         problems.append(f"各评委类别权重之和为 {total},应为 100")
     return problems
 
@@ -94,8 +90,8 @@ def _component_problems(data: EvaluationData) -> list[str]:
         problems += [f"得分构成“{n}”重复" for n in _duplicates(names)]
         if ONSITE_COMPONENT not in names:
             problems.append(f"得分构成必须包含“{ONSITE_COMPONENT}”")
-        total = sum((c.weight for c in data.components), Decimal(0))
-        if total != HUNDRED:
+        total = weight_total(data.components)
+        if not weights_complete(total):
             problems.append(f"得分构成权重之和为 {total},应为 100")
     others = {c.name for c in data.effective_components()} - {ONSITE_COMPONENT}
     departments = {d.name for d in data.departments}
@@ -105,7 +101,7 @@ def _component_problems(data: EvaluationData) -> list[str]:
         for comp, value in values.items():
             if comp not in others:
                 problems.append(f"其他得分中的项目“{comp}”不在得分构成中")
-            elif not 0 <= value <= 100:
+            elif not score_in_range(value):
                 problems.append(f"部门“{dept}”的{comp}得分 {value} 应在 0–100 之间")
     return problems
 

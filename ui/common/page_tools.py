@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QTableView, QToolButton, QWidget
 )
 
-from evalapp.domain import STATUS_FINAL, DomainError
+from evalapp.domain import DomainError
 from evalapp.services import evaluations
 from evalapp.services.context import MANAGE, PERMISSIONS
 
@@ -85,7 +85,7 @@ def read_only_reason(ctx, info, what: str) -> str:
     """Why an editor page only shows ``what`` (empty when it may be changed)."""
     if info is None:
         return "请先打开或新建一个考评活动。"
-    if info.status == STATUS_FINAL:
+    if info.is_final:
         return f"ⓘ 只读:“{info.name}”已定稿,{what}不能再修改。"
     if not ctx.may(MANAGE):
         return (f"ⓘ 只读:{ctx.actor.role_label}“{ctx.actor.name}”无权"
@@ -96,7 +96,7 @@ def read_only_reason(ctx, info, what: str) -> str:
 def show_edit_state(page, info, what: str) -> None:
     """Set ``page.read_only`` and show the evaluation in ``page.heading``, and why the page
     is read-only in ``page.note``."""
-    page.read_only = info is None or info.status == STATUS_FINAL or not page.ctx.may(MANAGE)
+    page.read_only = info is None or info.is_final or not page.ctx.may(MANAGE)
     page.heading.setText("尚未打开考评活动" if info is None
                          else f"<b>{html.escape(info.name)}</b>({info.status_label})")
     page.note.setText(read_only_reason(page.ctx, info, what))

@@ -4,7 +4,8 @@ and a ballot a clerk may not open (double entry keeps the two entries independen
 from __future__ import annotations
 
 from evalapp.services.ballots import BallotInfo
-from evalapp.services.progress import CONFIRMED, CONFLICT, SerialState
+from evalapp.ballot_status import CONFIRMED, CONFLICT
+from evalapp.services.progress import SerialState
 from ui.entry.entry_header import next_serial
 
 VOID_REASONS = ["字迹无法辨认", "填写不规范", "非本次考评选票", "重复投票"]

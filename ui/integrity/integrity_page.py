@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.digest import check_code, with_check_codes
-from evalapp.domain import STATUS_FINAL
 from evalapp.services import backup as backups
+from evalapp.services.restore import check_backup
 from evalapp.services.context import MANAGE
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.finalise import (
@@ -152,7 +152,7 @@ class IntegrityPage(Page):
         if info is None:
             self.status.setText("没有打开的考评活动")
             return
-        final = info.status == STATUS_FINAL
+        final = info.is_final
         record = current_final(self.ctx.db, info.id) if final else None
         self.status.setText(
             f"“{info.name}”:正式结果(已定稿,{record.finalised_at:%Y-%m-%d %H:%M} "
@@ -281,7 +281,7 @@ class IntegrityPage(Page):
         path, _ = QFileDialog.getOpenFileName(self, "选择要恢复的备份", start, "数据库备份 (*.db)")
         if not path or live is None:
             return
-        check = backups.check_backup(path, live)
+        check = check_backup(path, live)
         if not check.ok:
             QMessageBox.warning(self, "不能恢复", check.text())
             return
@@ -295,7 +295,7 @@ class IntegrityPage(Page):
 
     def restore_from(self, path: str, confirmed: bool = False) -> None:
         try:
-            self.ctx.db, aside = backups.restore_database(self.ctx.db, path, confirmed)
+            aside = self.ctx.restore_backup(path, confirmed)
         except backups.BackupError as exc:
             self.show_error(exc, "恢复失败")
             return

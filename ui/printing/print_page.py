@@ -30,9 +30,7 @@ from evalapp.digest import check_code
 from evalapp.domain import DomainError
 from evalapp.reports.notice_pdf import NoticeOptions
 from evalapp.services.context import VIEW_RESULTS
-from evalapp.services.results import Results, compute_results
-from ui.common.base import Page
-from ui.printing.print_documents import (
+from evalapp.services.documents import (
     ADMONISH,
     BALLOTS,
     COMMEND,
@@ -47,6 +45,8 @@ from ui.printing.print_documents import (
     make_document,
     serial_summary,
 )
+from evalapp.services.results import Results, compute_results
+from ui.common.base import Page
 from ui.printing.printer import new_printer, print_with_dialog
 from ui.tasks import run_in_background
 from ui.common.combo import refill_combo

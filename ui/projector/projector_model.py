@@ -12,7 +12,7 @@ from evalapp.outcome_words import (  # noqa: F401
     outcome_key,
 )
 from evalapp.rounding import fixed
-from evalapp.services.double_entry import CONFIRMED
+from evalapp.ballot_status import CONFIRMED
 from evalapp.services.results import Results
 from evalapp.tally_result import DepartmentResult
 

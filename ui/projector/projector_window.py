@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from evalapp.domain import STATUS_FINAL, DomainError
+from evalapp.domain import DomainError
 from evalapp.services.double_entry import entry_counts
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.presentation import (
@@ -131,7 +131,7 @@ class ProjectorWindow(QWidget):
         def work():
             info = next((e for e in list_evaluations(db) if e.id == eid), None)
             return (compute_results(db, eid, actor), entry_counts(db, eid),
-                    info is not None and info.status == STATUS_FINAL,
+                    info is not None and info.is_final,
                     get_presentation_minutes(db, eid), list_times(db, eid), eid)
 
         run_in_background(work, lambda value: self._apply(asked, value),

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
 from evalapp.services.context import MANAGE
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY
 from evalapp.services.double_entry import (
-    CONFIRMED, CONFLICT, PENDING, REENTRY, entry_counts, list_conflicts, resolve_conflict,
-    send_back,
+    entry_counts, list_conflicts, resolve_conflict, send_back,
 )
 from evalapp.services.evaluations import get_data
 from ui.reconcile.conflict_table_model import ROW_ROLE, SORT_ROLE, ConflictTableModel

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from evalapp.digest import check_code
-from evalapp.domain import ONSITE_COMPONENT, STATUS_FINAL
+from evalapp.domain import ONSITE_COMPONENT
 from evalapp.services.context import MANAGE, VIEW_RESULTS
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.results import Results, compute_results
@@ -307,7 +307,7 @@ class ResultsPage(LivePage):
     def _status_text(self) -> str:
         for info in list_evaluations(self.ctx.db):
             if info.id == self.ctx.evaluation_id:
-                return "正式结果" if info.status == STATUS_FINAL else "初步结果"
+                return "正式结果" if info.is_final else "初步结果"
         return "初步结果"
 
     def _show_header(self, results: Results) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from evalapp.domain import ONSITE_COMPONENT, Component, format_decimal
 from evalapp.marks import to_decimal
+from evalapp.setting_rules import weight_total_words, weights_complete
 from ui.setup.row_edit_table_model import (  # noqa: F401  (roles re-exported)
     ROW_ROLE,
     SORT_ROLE,
@@ -16,7 +17,6 @@ from ui.setup.row_edit_table_model import (  # noqa: F401  (roles re-exported)
 )
 
 NAME, WEIGHT = range(2)
-HUNDRED = Decimal(100)
 
 
 class ComponentTableModel(RowEditTableModel):
@@ -48,8 +48,8 @@ class ComponentTableModel(RowEditTableModel):
         if ONSITE_COMPONENT not in names:
             problems.append(f"得分构成必须包含“{ONSITE_COMPONENT}”")
         total = self.weight_total()
-        if total is not None and total != HUNDRED:
-            problems.append(f"权重合计 {format_decimal(total)},应为 100")
+        if total is not None and not weights_complete(total):
+            problems.append(weight_total_words(total))
         return problems
 
     def components(self) -> list[Component]:

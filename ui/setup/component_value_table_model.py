@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from evalapp.domain import Department, format_decimal
+from evalapp.setting_rules import score_in_range
 from ui.common.base_table_model import CENTER, LEFT, RIGHT
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -19,7 +20,6 @@ ORDER, NAME = 0, 1  # then one column per component
 FIXED_HEADERS = ["述职顺序", "部门名称"]
 MISSING = "缺"
 MISSING_FILL = QColor("#FFE8B3")
-HUNDRED = Decimal(100)
 
 Writer = Callable[[str, str, Decimal | None], bool]
 
@@ -33,7 +33,7 @@ def parse_value(text: str, component: str) -> tuple[Decimal | None, str | None]:
         value = Decimal(raw)
     except InvalidOperation:
         return None, f"{component}:“{raw}”不是数字"
-    if not value.is_finite() or not 0 <= value <= HUNDRED:
+    if not value.is_finite() or not score_in_range(value):
         return None, f"{component}:{raw} 应在 0–100 之间"
     return value, None
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from evalapp.domain import Group, format_decimal
 from evalapp.marks import to_decimal
+from evalapp.setting_rules import min_trim_from, weight_total_words, weights_complete
 from ui.setup.row_edit_table_model import (  # noqa: F401  (roles re-exported)
     ROW_ROLE,
     SORT_ROLE,
@@ -16,7 +17,6 @@ from ui.setup.row_edit_table_model import (  # noqa: F401  (roles re-exported)
 )
 
 NAME, WEIGHT, TRIM, TRIM_FROM, EXPECTED, RECUSAL = range(6)
-HUNDRED = Decimal(100)
 
 
 class GroupTableModel(RowEditTableModel):
@@ -52,7 +52,7 @@ class GroupTableModel(RowEditTableModel):
                                            optional=True)}
         errors.update({k: v for k, v in checks.items() if v})
         if "trim" not in errors and "trim_from" not in errors:
-            least = 2 * int(to_decimal(row["trim"])) + 1
+            least = min_trim_from(int(to_decimal(row["trim"])))
             if int(to_decimal(row["trim_from"])) < least:
                 errors["trim_from"] = f"去掉最高最低各 {row['trim']} 个时至少为 {least}"
         return errors
@@ -73,9 +73,9 @@ class GroupTableModel(RowEditTableModel):
 
     def weight_problem(self) -> str | None:
         total = self.weight_total()
-        if not self._rows or total is None or total == HUNDRED:
+        if not self._rows or total is None or weights_complete(total):
             return None  # a weight that is not a number is already reported in its cell
-        return f"权重合计 {format_decimal(total)},应为 100"
+        return weight_total_words(total)
 
     def groups(self) -> list[Group]:
         """The rows as groups; call only when ``problems()`` is empty."""

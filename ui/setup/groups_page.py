@@ -7,11 +7,12 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
-from evalapp.domain import DomainError, Evaluator, Group, format_decimal
+from evalapp.domain import DomainError, Evaluator, Group
 from evalapp.services import evaluations, roster
 from evalapp.services.context import MANAGE
+from evalapp.setting_rules import weight_total_words, weights_complete
 from ui.setup.evaluator_table_model import EvaluatorTableModel
-from ui.setup.group_table_model import HUNDRED, GroupTableModel
+from ui.setup.group_table_model import GroupTableModel
 from ui.common.base import Page
 from ui.common.page_tools import open_evaluation_info, show_edit_state
 from ui.setup.table_editor import PROBLEM_STYLE, TableEditor
@@ -25,9 +26,9 @@ def weight_line(total, rows: int) -> tuple[str, bool]:
         return "尚未设置评委类别:请按 Ins 添加", True
     if total is None:
         return "⚠ 权重中有不是数字的值,无法合计", False
-    if total == HUNDRED:
+    if weights_complete(total):
         return "权重合计 100 ✓", True
-    return f"⚠ 权重合计 {format_decimal(total)},应为 100", False
+    return f"⚠ {weight_total_words(total)}", False
 
 
 class GroupsPage(Page):

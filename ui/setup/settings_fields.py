@@ -27,14 +27,13 @@ from evalapp.domain import (
     GRADE_MODE,
     MODE_LABELS,
     SCORE_MODE,
-    TIE_EXCELLENT,
-    TIE_ONSITE,
     DomainError,
     format_decimal,
     parse_grades,
     parse_quota,
 )
 from evalapp.marks import to_decimal
+from evalapp.setting_rules import tie_keys, tie_label
 from ui.setup.category_table_model import CategoryTableModel
 from ui.setup.component_table_model import ComponentTableModel
 from ui.setup.table_editor import PROBLEM_STYLE, TableEditor
@@ -185,10 +184,9 @@ class SettingsForm:
 
     def _fill_ties(self, chosen: tuple[str, ...], groups: list[str]) -> None:
         self.tie_list.clear()
-        candidates = [TIE_ONSITE, *groups, TIE_EXCELLENT]
+        candidates = tie_keys(groups)
         for key in [*chosen, *(k for k in candidates if k not in chosen)]:
-            label = key if key in (TIE_ONSITE, TIE_EXCELLENT) else f"{key}评分"
-            item = QListWidgetItem(label)
+            item = QListWidgetItem(tie_label(key))
             item.setData(TIE_KEY, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in chosen
