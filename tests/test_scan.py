@@ -23,7 +23,8 @@ from evalapp.services.ballots import list_ballots
 from evalapp.services.context import CLERK, SYSTEM, Actor
 from evalapp.services.evaluations import import_evaluation
 from evalapp.services.results import compute_results
-from evalapp.services.scan_import import import_scans, resolve_sheet, review_queue
+from evalapp.services.scan_import import import_scans
+from evalapp.services.scan_review import resolve_sheet, review_queue
 
 
 def _data(grade: bool = False, groups: int | None = None):

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 from evalapp.domain import DomainError
 from evalapp.services.context import ENTER
 from evalapp.services.evaluations import get_data
-from evalapp.services.scan_import import (
-    ReviewItem, import_scans, resolve_sheet, review_queue, sheet_pages,
-)
+from evalapp.services.scan_import import import_scans
+from evalapp.services.scan_review import ReviewItem, resolve_sheet, review_queue, sheet_pages
 from ui.pages.base import LivePage
 from ui.widgets.mark_typing import GradeKeys, is_grade_mode
 
