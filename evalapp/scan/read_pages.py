@@ -17,6 +17,8 @@ from evalapp.scan.bubbles import BLANK_FILL, MARK_FILL
 from evalapp.scan.layout import FORMAT, evaluation_key, sheet_layout
 from evalapp.scan.sources import pages_of
 
+PAGE_QUALITY = 70  # JPEG quality of the kept pages (greyscale, 6 px/mm: about 100 kB)
+
 
 @dataclass
 class PageResult:
@@ -31,7 +33,7 @@ class PageResult:
     bilevel: bool = False
     rows: list[dict] = field(default_factory=list)  # department, value, own, doubts, fills
     crops: dict[int, bytes] = field(default_factory=dict)  # row index → PNG of the row
-    page_image: bytes | None = None  # JPEG of the straightened page (kept for review)
+    page_image: bytes | None = None  # JPEG of the straightened page (kept as evidence)
 
 
 def doubt_level(fills: list[list]) -> int:
@@ -83,9 +85,10 @@ def read_page(source: str, sha256: str, image, layouts: dict) -> PageResult:
         if row.doubts:
             ok, png = cv2.imencode(".png", reader.crop(scan.image, page, row.index))
             result.crops[row.index] = png.tobytes()
-    if result.crops:
-        ok, jpeg = cv2.imencode(".jpg", scan.image, [cv2.IMWRITE_JPEG_QUALITY, 80])
-        result.page_image = jpeg.tobytes()
+    # Every straightened page is kept (the evidence of what was read: the review's F3 and the
+    # random sample's discrepancies show it).
+    ok, jpeg = cv2.imencode(".jpg", scan.image, [cv2.IMWRITE_JPEG_QUALITY, PAGE_QUALITY])
+    result.page_image = jpeg.tobytes()
     return result
 
 

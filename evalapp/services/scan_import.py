@@ -185,16 +185,21 @@ def _import_sheet(db: Database, actor: Actor, evaluation_id: int, serial: str,
         info = save_scanned(db, actor, evaluation_id, BallotInput(serial, first.group, marks, own),
                             hashes, {"来源": SOURCE_WORD, "图像SHA-256": hashes})
         _store_sheet(db, evaluation_id, serial, first.group, hashes, sources, reading, SAVED,
-                     info.id, actor, [])
+                     info.id, actor, _pages(got))
         outcome.status = SAVED
         return outcome
     crops = [(n, r, got[n].crops[r["row"]]) for n, r in doubtful if r["row"] in got[n].crops]
-    crops += [(n, {"row": WHOLE_PAGE, "department": "", "doubts": [], "fills": []},
-               got[n].page_image) for n in sorted(got) if got[n].page_image]
+    crops += _pages(got)
     _store_sheet(db, evaluation_id, serial, first.group, hashes, sources, reading, REVIEW, None,
                  actor, crops)
     outcome.status = REVIEW
     return outcome
+
+
+def _pages(got: dict[int, PageResult]) -> list[tuple]:
+    """The straightened pages of a sheet, as crops of row WHOLE_PAGE."""
+    return [(n, {"row": WHOLE_PAGE, "department": "", "doubts": [], "fills": []},
+             got[n].page_image) for n in sorted(got) if got[n].page_image]
 
 
 def _store_sheet(db, evaluation_id, serial, group, hashes, sources, reading, status, ballot_id,
