@@ -8,6 +8,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import cv2
 
@@ -128,10 +129,19 @@ def _worker_read(path: str) -> list[PageResult]:
     return read_file(path, _WORKER_LAYOUTS)
 
 
-def read_all(files: list[Path], layouts: dict, workers: int = 1) -> list[PageResult]:
+def read_all(files: list[Path], layouts: dict, workers: int = 1,
+             progress: Callable[[int, int], None] | None = None) -> list[PageResult]:
+    """Every page of ``files``; ``progress(files read, files)`` after each file."""
+    report = progress or (lambda done, total: None)
+    out: list[PageResult] = []
     if workers > 1 and len(files) > 2 and not getattr(sys, "frozen", False):
         with ProcessPoolExecutor(workers, initializer=_worker_start,
                                  initargs=(layouts,)) as pool:
-            parts = pool.map(_worker_read, [str(f) for f in files])
-            return [page for part in parts for page in part]
-    return [page for f in files for page in read_file(str(f), layouts)]
+            for done, part in enumerate(pool.map(_worker_read, [str(f) for f in files]), 1):
+                out += part
+                report(done, len(files))
+            return out
+    for done, f in enumerate(files, 1):
+        out += read_file(str(f), layouts)
+        report(done, len(files))
+    return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -90,14 +91,16 @@ def _datas(db: Database, evaluation_id: int | None) -> dict[int, EvaluationData]
 
 
 def import_scans(db: Database, actor: Actor, paths: list, evaluation_id: int | None = None,
-                 workers: int = 1) -> ScanReport:
-    """Read every page of ``paths`` (files or folders) and import the sheets found."""
+                 workers: int = 1, progress: Callable[[int, int], None] | None = None
+                 ) -> ScanReport:
+    """Read every page of ``paths`` (files or folders) and import the sheets found;
+    ``progress(files read, files)`` is called as the files are read."""
     require(actor, ENTER)
     files, problems = expand(paths)
     outcomes = [SheetOutcome("refused", None, None, [], reason=p) for p in problems]
     datas = _datas(db, evaluation_id)
     layouts, owners = candidate_layouts(datas)
-    pages = read_all(files, layouts, workers)
+    pages = read_all(files, layouts, workers, progress)
     sheets: dict[tuple[str, str], dict[int, PageResult]] = {}
     seen_hashes: set[str] = set()
     broken: dict[tuple[str, str], str] = {}
