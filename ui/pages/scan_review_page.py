@@ -23,6 +23,7 @@ from evalapp.services.context import ENTER
 from evalapp.services.evaluations import get_data
 from evalapp.services.scan_review import ReviewItem, resolve_sheet, review_queue, sheet_pages
 from ui.pages.base import LivePage
+from ui.scan.sample_dialog import ScanSampleDialog
 from ui.widgets.entry_grid import EntryGrid
 from ui.widgets.mark_typing import is_grade_mode
 
@@ -57,9 +58,14 @@ class ScanReviewPage(LivePage):
         self.import_button.setToolTip("选择扫描仪保存的 PDF 或图像文件,或整个文件夹"
                                       "(同“文件”菜单;也可在“文件”菜单中监视扫描文件夹)")
         self.import_button.clicked.connect(self.import_scans)
+        self.sample_button = QPushButton("抽样复核…")
+        self.sample_button.setToolTip("随机抽取由扫描保存的选票,对照纸质评分表重新录入,"
+                                      "统计扫描与人工不一致的比例")
+        self.sample_button.clicked.connect(self.open_sample)
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
         top.addWidget(self.import_button)
+        top.addWidget(self.sample_button)
         self.queue = QTableWidget(0, len(COLUMNS))
         self.queue.setHorizontalHeaderLabels(COLUMNS)
         self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -222,3 +228,9 @@ class ScanReviewPage(LivePage):
         """The 文件 menu's import (files or a folder, in the background, a row per sheet)."""
         from ui.scan.import_run import import_from_menu  # lazy: OpenCV on first use
         import_from_menu(self, self.ctx)
+
+    def open_sample(self) -> None:
+        """扫描抽样复核: draw a sample, re-type it blind, see the discrepancy rate."""
+        if self.ctx.evaluation_id is None:
+            return
+        ScanSampleDialog(self.ctx, self).exec()
