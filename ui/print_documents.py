@@ -16,6 +16,7 @@ from evalapp.reports.notice_pdf import (
     write_notice,
 )
 from evalapp.reports.tally_sheet_pdf import audit_chain_head, write_tally_sheet
+from evalapp.scan.sheet_pdf import SheetOptions, next_number, write_sheets
 from evalapp.services.context import Actor
 from evalapp.services.presentation import feedback_times, list_times
 from evalapp.services.evaluations import is_final
@@ -38,12 +39,14 @@ class DocumentSpec:
     department: str | None = None  # feedback: one department, None for all
     group: str | None = None  # ballots: one group, None for all
     copies: int | None = None  # ballots: None for the issued count
-    start: int = 1
+    start: int | None = 1  # ballots: the first serial number (machine-readable: None = after
+    # the serials entered)
+    omr: bool = False  # ballots: the machine-readable (bubble) ballot instead of handwritten
     special: tuple[SpecialCommendation, ...] | None = None  # feedback: the notice's awards
 
     @property
     def label(self) -> str:
-        text = DOCUMENTS[self.kind]
+        text = "机读评分表" if self.kind == BALLOTS and self.omr else DOCUMENTS[self.kind]
         if self.kind == FEEDBACK and self.department:
             text += f"({self.department})"
         if self.kind == BALLOTS and self.group:
@@ -93,18 +96,25 @@ def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec) -> M
                              final=final)
     elif spec.kind == TALLY_SHEET:
         pdf = write_tally_sheet(results, None, audit_chain_head(db), final=final)
+    elif spec.omr:  # the same groups, copies and serial scheme as `main.py ballots --omr`
+        pdf = write_sheets(results.data, results.result.evaluation, None,
+                           SheetOptions(spec.group, spec.copies, spec.start))
     else:
-        pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies, spec.start))
+        pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies,
+                                                         spec.start or 1))
     return MadeDocument(spec, pdf, final, results.result.digest, results.result.evaluation)
 
 
-def serial_summary(data, group_name: str | None, copies: int | None, start: int) -> str:
-    """Per chosen group: how many sheets and which serials (票号) they will carry."""
+def serial_summary(data, group_name: str | None, copies: int | None, start: int | None,
+                   omr: bool = False) -> str:
+    """Per chosen group: how many sheets and which serials (票号) they will carry
+    (machine-readable sheets with ``start`` None continue after the serials entered)."""
     lines = []
     for group in data.groups:
         if group_name is not None and group.name != group_name:
             continue
         count = copies or max(1, group.expected or 1)
-        numbers = serials(data, group, count, start)
+        first = start if start is not None else next_number(data, group) if omr else 1
+        numbers = serials(data, group, count, first)
         lines.append(f"{group.name}:{count} 张,票号 {numbers[0]} 至 {numbers[-1]}")
     return "\n".join(lines)

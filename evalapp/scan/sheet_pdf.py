@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import cv2
 import segno
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -40,6 +39,7 @@ class SheetOptions:
 
 def marker_bits(marker_id: int):
     """The 6×6 cells (True = black) of ArUco marker ``marker_id`` (dictionary 4X4_50)."""
+    import cv2  # lazy on purpose: the 打印 page imports this module at start-up (OpenCV 0.3 s)
     dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     image = cv2.aruco.generateImageMarker(dictionary, marker_id, ARUCO_CELLS)
     return image == 0

@@ -23,7 +23,6 @@ from evalapp.services.context import ENTER
 from evalapp.services.evaluations import get_data
 from evalapp.services.scan_review import ReviewItem, resolve_sheet, review_queue, sheet_pages
 from ui.pages.base import LivePage
-from ui.scan.sample_dialog import ScanSampleDialog
 from ui.widgets.entry_grid import EntryGrid
 from ui.widgets.mark_typing import is_grade_mode
 
@@ -233,4 +232,5 @@ class ScanReviewPage(LivePage):
         """扫描抽样复核: draw a sample, re-type it blind, see the discrepancy rate."""
         if self.ctx.evaluation_id is None:
             return
+        from ui.scan.sample_dialog import ScanSampleDialog  # lazy: OpenCV on first use
         ScanSampleDialog(self.ctx, self).exec()
