@@ -102,6 +102,7 @@ class ScanSampleDialog(QDialog):
         self.crop = QLabel("选中一处不一致,这里显示该行的扫描图像")
         self.crop.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.crop.setWordWrap(True)
+        self.crop.setMinimumHeight(150)  # the row image stays in view under the table
         found = QWidget()
         right = QVBoxLayout(found)
         right.setContentsMargins(0, 0, 0, 0)
@@ -164,8 +165,8 @@ class ScanSampleDialog(QDialog):
             self.crop.setText("(此项无行图像)" if 0 <= row < len(items) else "")
             return
         pixmap = QPixmap.fromImage(QImage.fromData(items[row].png))
-        self.crop.setPixmap(pixmap.scaledToWidth(min(pixmap.width() * 2, 440),
-                                                 Qt.TransformationMode.SmoothTransformation))
+        width = min(pixmap.width() * 2, max(440, self.crop.width() - 8))
+        self.crop.setPixmap(pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation))
 
     def _pick(self) -> None:
         item = self.serials.currentItem()

@@ -34,7 +34,7 @@ class ScanMenu:
         self.status = _StatusLabel()
         self.status.setVisible(False)
         self.status.double_clicked.connect(self.report)
-        window.statusBar().addWidget(self.status, 1)
+        window.statusBar().insertPermanentWidget(0, self.status)  # never hidden by a message
         folder = preferences.scan_watch_folder()
         if folder and may:
             self.start(folder)
