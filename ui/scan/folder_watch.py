@@ -57,9 +57,13 @@ class ScanFolderWatcher(QObject):
             self.problem = "文件夹不存在或无法访问(U 盘或网络盘是否已断开?)"
             self.changed.emit()
             return
+        if self.ctx.evaluation_id is None:  # nothing is polled: no file is passed over
+            self.problem = "尚未打开考评活动,暂不导入"
+            self.changed.emit()
+            return
         self.problem = ""
         ready = self.watch.poll()
-        if ready and self.ctx.evaluation_id is not None:
+        if ready:
             self.busy = True
             run_import(None, self.ctx, [str(p) for p in ready], self._imported, quiet=True)
         self.changed.emit()
