@@ -65,3 +65,12 @@ def test_pdf_completeness(tmp_path):
     path.write_bytes(b"%PDF-1.7\n1 0 obj\n%%EOF\n")
     assert is_complete(path)
     assert not FolderWatch(tmp_path / "gone").exists()
+
+
+def test_an_empty_file_waits_for_its_writer(tmp_path):
+    path = tmp_path / "d.jpg"
+    path.write_bytes(b"")
+    watch = FolderWatch(tmp_path)
+    assert sum((watch.poll() for _ in range(GIVE_UP_POLLS + 3)), []) == []
+    path.write_bytes(_jpeg())
+    assert watch.poll() == [] and watch.poll() == [path]

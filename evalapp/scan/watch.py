@@ -90,7 +90,7 @@ class FolderWatch:
             if known is None or known.signature != signature:
                 self.seen[path] = _Seen(signature)  # new or still growing: look again later
                 continue
-            if known.handed:
+            if known.handed or not stat.st_size:  # an empty file: the writer has not begun
                 continue
             known.stable += 1
             if is_complete(path) or known.stable >= GIVE_UP_POLLS:
