@@ -62,8 +62,8 @@ def save_scanned(db: Database, actor: Actor, evaluation_id: int, entry: BallotIn
     info = add_ballot(db, MACHINE, evaluation_id, entry, entry_uid=entry_uid(hashes),
                       source={**source, "导入人": actor.name})
     if reviewer is not None and info.status == PENDING:
-        info = add_ballot(db, reviewer, evaluation_id, entry,
-                          entry_uid=entry_uid(hashes, "scanr"), source={**source, "核对为第二次录入": True})
+        info = add_ballot(db, reviewer, evaluation_id, entry, entry_uid=entry_uid(hashes, "scanr"),
+                          source={**source, "核对为第二次录入": True})
     return info
 
 
