@@ -11,8 +11,8 @@ from ui.widgets.combo import refill_combo
 
 ALL_GROUPS = "全部评委类别"
 HANDWRITTEN, MACHINE = "handwritten", "machine"
-STYLES = {HANDWRITTEN: "手写评分表(填写分数或等次)",
-          MACHINE: "机读评分表(涂圆圈,可扫描导入)"}
+STYLES = {HANDWRITTEN: "手写评分表(填写评分)",
+          MACHINE: "机读评分表(涂圆圈,扫描导入)"}
 STYLE_NOTES = {HANDWRITTEN: "评委在表中写分数或等次,收回后由录入员录入。",
                MACHINE: "评委涂满圆圈;收回后扫描(文件 → 导入扫描选票 或 监视扫描文件夹),"
                         "存疑的评分在“扫描核对”页由人工核对。请按 100% 比例打印,勿缩放。"}
@@ -30,6 +30,9 @@ class BallotPrintOptions(QWidget):
         for key, label in STYLES.items():
             self.style.addItem(label, key)
         self.style.setToolTip("手写评分表,或可扫描导入的机读评分表")
+        self.style.setSizeAdjustPolicy(  # its long words may be cut: the page fits 1024 px
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.style.setMinimumContentsLength(12)
         self.group = QComboBox()
         self.copies = QSpinBox()
         self.copies.setRange(0, 999)
