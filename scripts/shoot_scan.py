@@ -107,7 +107,7 @@ def main(argv: list[str]) -> int:
     for path in sorted(made.iterdir()):
         shutil.copy(path, scanner / path.name)
     watcher = window.scan_menu.watcher
-    for _ in range(300):  # the timer polls; the reading runs in the background
+    for _ in range(900):  # the timer polls; the reading runs in the background
         settle(app, 200)
         if sum(watcher.counts.values()) >= 8 and not watcher.busy:
             break

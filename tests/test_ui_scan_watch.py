@@ -112,3 +112,26 @@ def test_the_watched_folder_imports_complete_files_once(qtbot, db, tmp_path, set
     _action(again, "停止监视扫描文件夹").trigger()
     assert again.scan_menu.watcher is None and preferences.scan_watch_folder() is None
     assert _action(again, "监视扫描文件夹").text().startswith("监视")
+
+
+def test_a_failed_import_is_said_and_the_watch_goes_on(qtbot, db, tmp_path, setup,
+                                                       monkeypatch):
+    data, ctx, _ = setup
+    from ui.scan import folder_watch, import_run
+    watcher = folder_watch.ScanFolderWatcher(ctx, str(tmp_path / "scanner"))
+    assert "文件夹不存在" in (watcher.tick() or watcher.status_text())
+    (tmp_path / "scanner").mkdir()
+    clean_sheets(tmp_path / "scanner", data, 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接中断")
+    monkeypatch.setattr(import_run, "import_scans", broken)
+    watcher.tick()
+    watcher.tick()
+    assert "导入失败(稍后重试):数据库连接中断" in watcher.status_text() and not watcher.busy
+    assert "文件夹不存在" not in watcher.status_text()
+    monkeypatch.undo()  # the database is back: the same file is imported at the next polls
+    monkeypatch.setenv(preferences.SETTINGS_ENV, str(tmp_path / "settings.ini"))
+    watcher.tick()
+    watcher.tick()
+    assert watcher.counts["saved"] == 1 and "导入失败" not in watcher.status_text()

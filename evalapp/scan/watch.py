@@ -100,6 +100,13 @@ class FolderWatch:
             del self.seen[gone]
         return ready
 
+    def retry(self, paths: list[Path]) -> None:
+        """Files handed out whose import failed as a whole: handed out again once ready."""
+        for path in paths:
+            if path in self.seen:
+                self.seen[path].handed = False
+                self.seen[path].stable = 0
+
     def waiting(self) -> int:
         """Files seen but not handed out yet (being written, or not yet seen twice)."""
         return sum(1 for s in self.seen.values() if not s.handed)

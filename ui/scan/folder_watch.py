@@ -29,7 +29,9 @@ class ScanFolderWatcher(QObject):
         self.counts = {"saved": 0, "review": 0, "unchanged": 0, "refused": 0}
         self.sheets: list = []  # every sheet imported while watching (for the report)
         self.busy = False
-        self.problem = ""
+        self.batch: list[Path] = []  # the files being imported
+        self.problem = ""  # why nothing is imported now (no folder, no evaluation)
+        self.failure = ""  # why the last import failed as a whole
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
@@ -65,16 +67,27 @@ class ScanFolderWatcher(QObject):
         ready = self.watch.poll()
         if ready:
             self.busy = True
-            run_import(None, self.ctx, [str(p) for p in ready], self._imported, quiet=True)
+            self.batch = ready
+            run_import(None, self.ctx, [str(p) for p in ready], self._imported, quiet=True,
+                       on_error=self._failed)
         self.changed.emit()
 
     def _imported(self, report: ScanReport) -> None:
         self.busy = False
+        self.failure = ""
         for key, value in report.counts().items():
             self.counts[key] += value
         self.sheets += report.sheets
         if any(s.status in ("saved", "review") for s in report.sheets):
             self.ctx.ballots_changed.emit()
+        self.changed.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        """An import that failed as a whole (e.g. the evaluation was finalised, the database
+        unreachable): said on the status line; the watch goes on with the next files."""
+        self.busy = False
+        self.watch.retry(self.batch)  # tried again at the next polls
+        self.failure = f"导入失败(稍后重试):{exc}"
         self.changed.emit()
 
     def status_text(self) -> str:
@@ -87,6 +100,7 @@ class ScanFolderWatcher(QObject):
             text += ",正在读取……"
         elif waiting:
             text += f",等待写完 {waiting}"
-        if self.problem:
-            text += f"。{self.problem}"
+        for note in (self.problem, self.failure):
+            if note:
+                text += f"。{note}"
         return text

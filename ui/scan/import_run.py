@@ -58,10 +58,12 @@ def choose_paths(parent: QWidget) -> list[str]:
     return []
 
 
-def run_import(parent: QWidget, ctx: AppContext, paths: list[str],
-               on_done: Callable[[ScanReport], None], quiet: bool = False) -> None:
+def run_import(parent: QWidget | None, ctx: AppContext, paths: list[str],
+               on_done: Callable[[ScanReport], None], quiet: bool = False,
+               on_error: Callable[[Exception], None] | None = None) -> None:
     """Import ``paths`` into the open evaluation off the GUI thread; ``on_done(report)`` on
-    the GUI thread. A progress dialog shows the files read unless ``quiet``."""
+    the GUI thread (``on_error(exc)``, else a message, if it fails). A progress dialog shows
+    the files read unless ``quiet``."""
     db, actor, evaluation_id = ctx.db, ctx.actor, ctx.evaluation_id
     dialog = None
     if not quiet:
@@ -83,7 +85,8 @@ def run_import(parent: QWidget, ctx: AppContext, paths: list[str],
         callback(value)
 
     run_in_background(work, lambda report: finish(on_done, report),
-                      lambda exc: finish(lambda e: _failed(parent, e), exc), parent, quiet=True)
+                      lambda exc: finish(on_error or (lambda e: _failed(parent, e)), exc),
+                      parent, quiet=True)
 
 
 def _failed(parent: QWidget, exc: Exception) -> None:
