@@ -47,7 +47,7 @@ class BallotPrintOptions(QWidget):
         self.serial_hint = QLabel()
         self.serial_hint.setWordWrap(True)
         form = QFormLayout(self)
-        for text, widget in (("样式(&T):", self.style), ("评委类别(&G):", self.group),
+        for text, widget in (("样式(&Y):", self.style), ("评委类别(&G):", self.group),
                              ("份数(&C):", self.copies), ("起始序号(&S):", self.start)):
             label = QLabel(text)
             label.setBuddy(widget)
