@@ -88,7 +88,7 @@ def accuracy(sheets: int) -> DeckStats:
 
 
 def _read(path: str):
-    from evalapp.services.scan_import import read_file
+    from evalapp.scan.read_pages import read_file
     start = time.process_time()
     pages = read_file(path, LAYOUTS)
     return pages, time.process_time() - start
@@ -110,7 +110,7 @@ def _init(layouts):
 def throughput(sheets: int) -> tuple[float, float, int]:
     """(ballot sheets per minute, pages per minute, pages) reading 300-dpi scans on WORKERS
     processes; and the decode-only floor is returned by floor()."""
-    from evalapp.services.scan_import import candidate_layouts
+    from evalapp.scan.read_pages import candidate_layouts
     data = deck_data("score")
     layouts, _ = candidate_layouts({1: data})
     with tempfile.TemporaryDirectory() as folder:

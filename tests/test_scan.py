@@ -16,14 +16,15 @@ from sqlalchemy import func, select
 from evalapp.db import models as m
 from evalapp.demo import demo_evaluations
 from evalapp.domain import GRADE_MODE, DomainError
-from evalapp.scan import reader, synthetic
+from evalapp.scan import bubbles, reader, synthetic
 from evalapp.scan.layout import QrData, sheet_layout
 from evalapp.scan.sheet_pdf import SheetOptions, write_sheets
 from evalapp.services.ballots import list_ballots
 from evalapp.services.context import CLERK, SYSTEM, Actor
 from evalapp.services.evaluations import import_evaluation
 from evalapp.services.results import compute_results
-from evalapp.services.scan_import import import_scans, resolve_sheet, review_queue
+from evalapp.services.scan_import import import_scans
+from evalapp.services.scan_review import resolve_sheet, review_queue
 
 
 def _data(grade: bool = False, groups: int | None = None):
@@ -90,8 +91,8 @@ def test_printed_sheet_reads_back_blank(tmp_path):
         scan = reader.scan_page(np.ascontiguousarray(image[:, :, 0] if image.ndim == 3
                                                      else image))
         assert scan.qr.page == i + 1 and scan.qr.serial.endswith("001")
-        readings, _ = reader.measure(scan.image, layout.pages[i])
-        rows = reader.read_rows(readings, layout.pages[i], data.settings)
+        readings, _ = bubbles.measure(scan.image, layout.pages[i])
+        rows = bubbles.read_rows(readings, layout.pages[i], data.settings)
         assert all(r.certain and r.value is None and not r.own for r in rows)
     document.close()
 
@@ -297,3 +298,21 @@ def test_sheets_for_more_evaluators_continue_after_entered_serials():
     used = [b.serial for b in data.ballots if b.group == group.name]
     assert next_number(data, group) == max(int(s[1:]) for s in used) + 1
     assert next_number(_data(), group) == 1
+
+
+def test_bench_sheet_refused_for_marker_corners_now_reads():
+    """Bench deck sheet B001 (seed 1013, a 200-dpi black-and-white copy): its back page was
+    refused "定位标记位置不一致" — a marker outlined one cell inside its border on the reduced
+    copy. Found again at full size, it reads, and nothing is read wrongly."""
+    import itertools
+
+    from evalapp.scan.deck_check import DeckStats, compare, read_sheet
+    data = dataclasses.replace(demo_evaluations()[1], ballots=[])
+    [sheet] = itertools.islice(synthetic.make_deck(data, "x", 10, seed=1013, templates=True),
+                               2, 3)
+    assert (sheet.truth.serial, sheet.kind) == ("B001", synthetic.PHOTOCOPY)
+    rows, refusal = read_sheet(sheet, sheet_layout(data, data.groups[1]), data.settings)
+    assert refusal is None
+    stats = DeckStats()
+    compare(stats, sheet, rows, refusal)
+    assert stats.wrong == 0 and stats.rows == 73, stats.wrong_examples

@@ -16,7 +16,14 @@ from evalapp.services.results import compute_results
 from ui.context import AppContext
 from ui.printing.print_page import PROVISIONAL_NOTE, PrintPage
 from evalapp.digest import check_code
-from evalapp.services.documents import BALLOTS, COMMEND, FEEDBACK, NOTICE, TALLY_SHEET
+from evalapp.services.documents import (
+    BALLOTS,
+    COMMEND,
+    FEEDBACK,
+    NOTICE,
+    OMR_BALLOTS,
+    TALLY_SHEET,
+)
 from ui.printing.printer import new_printer, page_range
 from ui.printing.notice_options_panel import parse_special
 from ui_helpers import ime, show_page
@@ -235,3 +242,36 @@ def test_tab_goes_from_choices_to_preview(page):
         widget = widget.nextInFocusChain()
     assert chain.index(page.notice_panel.title) < chain.index(page.preview_document_button) \
         < chain.index(page.preview.view)
+
+
+def test_machine_readable_ballots_per_group_with_their_serials(page, demo):
+    """The 打印 page prints the machine-readable ballot too (as `main.py ballots --omr`):
+    per group, numbered after the serials entered, one QR per page."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from evalapp.scan.reader import scan_page
+    _choose(page, BALLOTS)
+    options = page.ballot_options
+    options.set_machine(True)
+    assert options.start.value() == 0 and options.start.text() == "接在已录入票号之后"
+    assert "扫描" in options.style_note.text()
+    page.group.setCurrentIndex(1)
+    page.copies.setValue(2)
+    group = page.group.currentData()
+    data = page.results.data
+    entered = sorted(b.serial for b in data.ballots if b.group == group)
+    hint = page.serial_hint.text()
+    assert f"{group}:2 张" in hint and entered[-1] not in hint
+    page.preview_document()
+    assert page.made.spec.kind == OMR_BALLOTS and page.made.spec.label == f"机读评分表({group})"
+    pages = page.preview.page_count()
+    assert pages in (2, 4)  # 2 sheets, one or two pages each
+    pdf = pdfium.PdfDocument(page.made.pdf)
+    image = pdf[0].render(scale=150 / 72, grayscale=True).to_numpy()
+    scan = scan_page(np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image))
+    pdf.close()
+    first = hint.split("票号 ")[1].split(" ")[0]
+    assert scan.qr.serial == first and first > entered[-1]
+    options.set_machine(False)  # back to handwritten: the first serial is 1 again
+    assert options.start.value() == 1 and page.spec().kind == BALLOTS

@@ -131,3 +131,13 @@ def set_notice_texts(database: str, evaluation_id: int, texts: dict | None) -> N
     else:
         remembered[key] = texts
     _set_json("print/notice_texts", remembered)
+
+
+def scan_watch_folder() -> str | None:
+    """The scanner's output folder this computer watches (文件 → 监视扫描文件夹), or None."""
+    value = settings().value("scan/watch_folder", "")
+    return value if isinstance(value, str) and value else None
+
+
+def set_scan_watch_folder(folder: str | None) -> None:
+    _set_plain("scan/watch_folder", folder or "")

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from evalapp.domain import EvaluationData
-from evalapp.scan import reader, synthetic
+from evalapp.scan import bubbles, reader, synthetic
 from evalapp.scan.layout import sheet_layout
 
 
@@ -41,8 +41,8 @@ def read_sheet(sheet: synthetic.DeckSheet, layout, settings) -> tuple[list, str 
         if scan.qr.serial != sheet.truth.serial or scan.qr.page != number:
             return rows, "二维码内容与页面不符"
         page = layout.pages[number - 1]
-        readings, _ = reader.measure(scan.image, page)
-        rows += reader.read_rows(readings, page, settings, scan.bilevel)
+        readings, _ = bubbles.measure(scan.image, page)
+        rows += bubbles.read_rows(readings, page, settings, scan.bilevel)
     return rows, None
 
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from urllib.parse import quote, unquote
 
 from evalapp.domain import GRADE_MODE, DomainError, EvaluationData, Group
+from evalapp.services.batch import evaluation_identity
 
 FORMAT = 1  # the layout version printed in every QR code
 QR_PREFIX = "EVS"
@@ -232,5 +233,4 @@ def sheet_layout(data: EvaluationData, group: Group) -> SheetLayout:
 def evaluation_key(data: EvaluationData) -> str:
     """The evaluation identity printed in the QR (16 hex digits of batch.evaluation_identity:
     settings and rosters, so a sheet printed before a roster change no longer matches)."""
-    from evalapp.services.batch import evaluation_identity
     return evaluation_identity(data)[:16]

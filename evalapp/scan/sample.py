@@ -7,13 +7,13 @@ import json
 
 from evalapp.domain import EvaluationData
 from evalapp.paths import resource
+from evalapp.scan import bubbles, reader
+from evalapp.scan.layout import evaluation_key, sheet_layout
 
 
 def check_sample(data: EvaluationData) -> str:
     """Read the sample page against ``data`` (the 2021 demo); raise RuntimeError when a mark
     read with confidence differs from the one drawn; return a one-line summary."""
-    from evalapp.scan import reader
-    from evalapp.scan.layout import evaluation_key, sheet_layout
     truth = json.loads(resource("scan", "sample.json").read_text(encoding="utf-8"))
     scan = reader.scan_page(reader.decode_image(resource("scan", "sample.jpg").read_bytes()))
     if scan.qr.identity != evaluation_key(data) or scan.qr.serial != truth["serial"]:
@@ -22,8 +22,8 @@ def check_sample(data: EvaluationData) -> str:
     page = sheet_layout(data, group).pages[scan.qr.page - 1]
     if scan.qr.layout != sheet_layout(data, group).digest(scan.qr.page):
         raise RuntimeError("sample scan: layout differs (run scripts/make_sample_scan.py)")
-    readings, _ = reader.measure(scan.image, page)
-    rows = reader.read_rows(readings, page, data.settings, scan.bilevel)
+    readings, _ = bubbles.measure(scan.image, page)
+    rows = bubbles.read_rows(readings, page, data.settings, scan.bilevel)
     wrong = [r.department for r in rows if r.certain and (
         r.value != truth["marks"][r.department] or r.own != (
             r.department == truth["own_department"]))]

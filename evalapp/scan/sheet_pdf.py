@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import segno
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from evalapp.domain import GRADE_MODE, EvaluationData, Group
+from evalapp.reports.ballots_pdf import ballot_groups, serial_scheme, serials
 from evalapp.reports.common import para
 from evalapp.reports.fonts import HEI, SONG, TITLE, stack
 from evalapp.scan.layout import (
@@ -37,7 +39,7 @@ class SheetOptions:
 
 def marker_bits(marker_id: int):
     """The 6×6 cells (True = black) of ArUco marker ``marker_id`` (dictionary 4X4_50)."""
-    import cv2
+    import cv2  # lazy on purpose: the 打印 page imports this module at start-up (OpenCV 0.3 s)
     dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     image = cv2.aruco.generateImageMarker(dictionary, marker_id, ARUCO_CELLS)
     return image == 0
@@ -209,7 +211,6 @@ class SheetPainter:
 def next_number(data: EvaluationData, group: Group) -> int:
     """The first 票号 number after those the group's entered ballots use (1 if none), so that
     sheets printed for more evaluators never repeat a 票号 already entered."""
-    from evalapp.reports.ballots_pdf import serial_scheme
     prefix, _ = serial_scheme(data, group)
     used = [int(b.serial[len(prefix):]) for b in data.ballots
             if b.group == group.name and b.serial.startswith(prefix)
@@ -221,10 +222,6 @@ def write_sheets(data: EvaluationData, title: str, path=None,
                  options: SheetOptions | None = None) -> bytes | None:
     """Machine-readable ballots: for each chosen group, ``copies`` sheets numbered in the same
     serial scheme as the handwritten ballots (each sheet one or more pages)."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    from evalapp.reports.ballots_pdf import ballot_groups, serials
-
     options = options or SheetOptions()
     groups = ballot_groups(data.groups, options.group, options.copies)
     out = io.BytesIO() if path is None else str(path)

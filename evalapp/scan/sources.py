@@ -9,6 +9,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
 
 from evalapp.scan.reader import Unreadable, darkest_channel, decode_image
 
@@ -70,7 +71,6 @@ def _page_hash(file_digest: str, page: int) -> str:
 
 
 def _pdf_pages(data: bytes, digest: str, name: str) -> list[SourcePage]:
-    import pypdfium2 as pdfium
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:

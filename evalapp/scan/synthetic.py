@@ -14,9 +14,18 @@ from decimal import Decimal
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
+import segno
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 
 from evalapp.domain import GRADE_MODE, EvaluationData, Group, format_decimal
-from evalapp.scan.layout import OWN, SheetLayout, sheet_layout
+from evalapp.reports.ballots_pdf import serials
+from evalapp.reports.fonts import SONG, stack
+from evalapp.scan.layout import (
+    OWN, PAGE_H, PAGE_W, QR_BOX, QrData, SheetLayout, evaluation_key, sheet_layout,
+)
+from evalapp.scan.sheet_pdf import SheetPainter
 
 # How a filled bubble is drawn: (style, probability). "full" is what the instruction asks.
 # Chosen once per row (an evaluator fills a row's bubbles alike); the instruction asks "full".
@@ -265,7 +274,6 @@ class DeckSheet:
 
 
 def render_pages(pdf_bytes: bytes, dpi: int) -> list[np.ndarray]:
-    import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(io.BytesIO(pdf_bytes))
     try:
         out = []
@@ -283,9 +291,6 @@ def render_pages(pdf_bytes: bytes, dpi: int) -> list[np.ndarray]:
 def _stamp_qr(img: np.ndarray, text: str, dpi: float) -> None:
     """Replace the QR code of a rendered page by the one for ``text`` (same geometry as
     sheet_pdf: a 3-module quiet zone inside QR_BOX)."""
-    import segno
-
-    from evalapp.scan.layout import QR_BOX
     matrix = np.array([list(row) for row in segno.make(text, error="m", micro=False).matrix],
                       dtype=bool)
     n = matrix.shape[0]
@@ -309,15 +314,6 @@ def make_deck(data: EvaluationData, title: str, count: int, seed: int = 1,
     ``templates``: render each group's PDF once per resolution and give every further sheet
     its own QR code (票号 in the QR; the printed 票号 text stays the first sheet's) — the
     large decks of bench/ are then not limited by drawing PDFs."""
-    from evalapp.reports.ballots_pdf import serials
-    from evalapp.scan.sheet_pdf import SheetPainter
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-
-    from evalapp.reports.fonts import SONG, stack
-    from evalapp.scan.layout import PAGE_H, PAGE_W
-
-    from evalapp.scan.layout import QrData, evaluation_key
     rng = random.Random(seed)
     chosen = [g for g in data.groups if groups is None or g.name in groups]
     per_group = -(-count // len(chosen))

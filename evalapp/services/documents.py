@@ -19,7 +19,7 @@ from evalapp.reports.notice_pdf import (
     write_notice,
 )
 from evalapp.reports.tally_sheet_pdf import audit_chain_head, write_tally_sheet
-from evalapp.scan.sheet_pdf import SheetOptions, write_sheets
+from evalapp.scan.sheet_pdf import SheetOptions, next_number, write_sheets
 from evalapp.services.context import SYSTEM, Actor
 from evalapp.services.evaluations import is_final
 from evalapp.services.finalise import final_results
@@ -31,7 +31,7 @@ NOTICE, COMMEND, ADMONISH, FEEDBACK, BALLOTS = "notice", "commend", "admonish", 
 TALLY_SHEET, LISTS, OMR_BALLOTS = "tally_sheet", "lists", "omr_ballots"
 DOCUMENTS = {NOTICE: "考评结果通报", COMMEND: "表扬名单", ADMONISH: "诫勉名单",
              FEEDBACK: "考评结果反馈单", TALLY_SHEET: "计票核对单", BALLOTS: "空白评分表"}
-# Made from the command line only: both lists in one file; machine-readable ballots.
+# Both lists in one file (command line only); machine-readable ballots (打印 page and command line).
 LABELS = {**DOCUMENTS, LISTS: "表扬名单和诫勉名单", OMR_BALLOTS: "机读评分表"}
 UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\n\r\t]')
 
@@ -45,7 +45,8 @@ class DocumentSpec:
     department: str | None = None  # feedback: one department, None for all
     group: str | None = None  # ballots: one group, None for all
     copies: int | None = None  # ballots: None for the issued count
-    start: int | None = 1  # ballots: the first serial number (OMR: None = after the last)
+    start: int | None = 1  # ballots: the first serial number (machine-readable: None = after
+    # the serials entered)
     special: tuple[SpecialCommendation, ...] | None = None  # feedback: the notice's awards
 
     @property
@@ -113,7 +114,8 @@ def make_document(db, evaluation_id: int, actor: Actor, spec: DocumentSpec,
         pdf = write_sheets(results.data, results.result.evaluation, None,
                            SheetOptions(group=spec.group, copies=spec.copies, start=spec.start))
     else:
-        pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies, spec.start))
+        pdf = write_ballots(results, None, BallotOptions(spec.group, spec.copies,
+                                                         spec.start or 1))
     return MadeDocument(spec, pdf, final, results.result.digest, results.result.evaluation)
 
 
@@ -125,13 +127,16 @@ def save_document(db, evaluation_id: int, spec: DocumentSpec, path: str | Path,
     return made
 
 
-def serial_summary(data, group_name: str | None, copies: int | None, start: int) -> str:
-    """Per chosen group: how many sheets and which serials (票号) they will carry."""
+def serial_summary(data, group_name: str | None, copies: int | None, start: int | None,
+                   omr: bool = False) -> str:
+    """Per chosen group: how many sheets and which serials (票号) they will carry
+    (machine-readable sheets with ``start`` None continue after the serials entered)."""
     lines = []
     for group in data.groups:
         if group_name is not None and group.name != group_name:
             continue
         count = copies or max(1, group.expected or 1)
-        numbers = serials(data, group, count, start)
+        first = start if start is not None else next_number(data, group) if omr else 1
+        numbers = serials(data, group, count, first)
         lines.append(f"{group.name}:{count} 张,票号 {numbers[0]} 至 {numbers[-1]}")
     return "\n".join(lines)

@@ -9,21 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
+    QComboBox, QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
+    QPushButton, QScrollArea, QSplitter, QStackedWidget, QStyle, QVBoxLayout, QWidget,
 )
 
 from evalapp.digest import check_code
@@ -37,6 +24,7 @@ from evalapp.services.documents import (
     DOCUMENTS,
     FEEDBACK,
     NOTICE,
+    OMR_BALLOTS,
     TALLY_SHEET,
     DocumentSpec,
     MadeDocument,
@@ -49,6 +37,7 @@ from evalapp.services.results import Results, compute_results
 from ui.common.base import Page
 from ui.printing.printer import new_printer, print_with_dialog
 from ui.tasks import run_in_background
+from ui.printing.ballot_print_options import BallotPrintOptions
 from ui.common.combo import refill_combo
 from ui.printing.notice_options_panel import (
     NoticeOptionsPanel,
@@ -58,7 +47,6 @@ from ui.printing.notice_options_panel import (
 from ui.printing.pdf_preview import PdfPreview
 
 ALL_DEPARTMENTS = "全部部门(每个部门一页)"
-ALL_GROUPS = "全部评委类别"
 PROVISIONAL_NOTE = "初步结果:打印件带“未定稿”水印。定稿后再打印正式文件。"
 LISTS_NOTE = ("{name}单独一页,按类别列出部门、排名和综合得分,"
               "下方有考评办主任和监票人的签字栏。")
@@ -172,30 +160,13 @@ class PrintPage(Page):
         return box
 
     def _ballot_options(self) -> QWidget:
-        self.group = QComboBox()
-        self.copies = QSpinBox()
-        self.copies.setRange(0, 999)
-        self.copies.setSpecialValueText("按发出票数")
-        self.copies.setSuffix(" 份")
-        self.copies.setToolTip("每个评委类别的份数;0 为按该类别的发出票数")
-        self.start = QSpinBox()
-        self.start.setRange(1, 9999)
-        self.start.setToolTip("第一张评分表的序号(续印时从上次的下一号开始)")
-        self.serial_hint = QLabel()
-        self.serial_hint.setWordWrap(True)
-        for widget in (self.group, self.copies, self.start):
-            signal = widget.currentIndexChanged if widget is self.group else widget.valueChanged
-            signal.connect(self._mark_changed)
-            signal.connect(self._show_serials)
-        box = QWidget()
-        form = QFormLayout(box)
-        for text, widget in (("评委类别(&G):", self.group), ("份数(&C):", self.copies),
-                             ("起始序号(&S):", self.start)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        form.addRow(self.serial_hint)
-        return box
+        self.ballot_options = BallotPrintOptions()
+        self.ballot_options.changed.connect(self._mark_changed)
+        self.ballot_options.changed.connect(self._show_serials)
+        options = self.ballot_options  # the fields, by their old names (tests, habits)
+        self.group, self.copies, self.start = options.group, options.copies, options.start
+        self.serial_hint = options.serial_hint
+        return options
 
     def _buttons(self) -> QGridLayout:
         """预览 · 打印 on one line, 另存为PDF under them (fits a 1024-wide screen)."""
@@ -257,8 +228,11 @@ class PrintPage(Page):
             return DocumentSpec(kind, department=self.department.currentData(),
                                 special=special)
         if kind == BALLOTS:
-            return DocumentSpec(kind, group=self.group.currentData(),
-                                copies=self.copies.value() or None, start=self.start.value())
+            options = self.ballot_options
+            return DocumentSpec(OMR_BALLOTS if options.machine() else BALLOTS,
+                                group=self.group.currentData(),
+                                copies=self.copies.value() or None,
+                                start=options.first_serial())
         return DocumentSpec(kind)
 
     def _current_spec_or_none(self) -> DocumentSpec | None:
@@ -293,7 +267,7 @@ class PrintPage(Page):
     def _fill_choices(self, results: Results) -> None:
         departments = sorted(results.data.departments, key=lambda d: d.order)
         refill_combo(self.department, [d.name for d in departments], ALL_DEPARTMENTS)
-        refill_combo(self.group, [g.name for g in results.data.groups], ALL_GROUPS)
+        self.ballot_options.fill([g.name for g in results.data.groups])
         self._show_serials()
 
     def _fill_notice(self, evaluation_id: int, results: Results) -> None:
@@ -335,15 +309,16 @@ class PrintPage(Page):
         self.note.setToolTip(f"结果校验码:{code}")
 
     def _show_serials(self, *_args) -> None:
+        options = self.ballot_options
         self.serial_hint.setText("" if self.results is None else serial_summary(
             self.results.data, self.group.currentData(), self.copies.value() or None,
-            self.start.value()))
+            options.first_serial(), options.machine()))
 
     def _show_preview_info(self) -> None:
         if self.made is None:
             self.preview_info.setText("右侧显示预览。按 F5 生成所选文件的预览。")
         elif self.preview_is_current():
-            status = ("空白表,不带水印" if self.made.spec.kind == BALLOTS
+            status = ("空白表,不带水印" if self.made.spec.kind in (BALLOTS, OMR_BALLOTS)
                       else "正式" if self.made.final else "初步(带“未定稿”水印)")
             self.preview_info.setText(f"预览:{self.made.spec.label} · 共 "
                                       f"{self.preview.page_count()} 页 · {status}")

@@ -1,10 +1,12 @@
 """扫描核对 page: import scanned ballots, then confirm the doubtful marks one by one.
 
 The queue lists the doubtful department rows, most doubtful first; the row's image is shown
-enlarged with each bubble's fill; the clerk types what the paper says — a grade key (1 = the
-first grade … 0 = 未评) or the score — and Enter moves on, exactly like typing. When every
-doubtful row of a sheet is answered, the sheet is saved through the ballot service (audited
-with who confirmed what). F3 shows the whole straightened sheet.
+enlarged with each bubble's fill; the clerk types what the paper says in a one-row entry grid
+with the entry page's keys and rule (ui/entry/entry_grid.py): a grade key is the mark, a
+score is committed by Enter, a blank (未评) only by Space — Enter on an empty answer does
+nothing. When every doubtful row of a sheet is answered, the sheet is saved through
+services/scan_review.resolve_sheet (audited with who confirmed what; with double entry the
+review is the second entry). F3 shows the whole straightened sheet.
 """
 
 from __future__ import annotations
@@ -12,18 +14,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from evalapp.domain import DomainError
+from evalapp.domain import Department
 from evalapp.services.context import ENTER
 from evalapp.services.evaluations import get_data
-from evalapp.services.scan_import import (
-    ReviewItem, import_scans, resolve_sheet, review_queue, sheet_pages,
-)
+from evalapp.services.scan_review import ReviewItem, resolve_sheet, review_queue, sheet_pages
 from ui.common.base import LivePage
-from ui.entry.mark_typing import GradeKeys, is_grade_mode
+from ui.entry.entry_grid import EntryGrid
+from ui.entry.mark_typing import is_grade_mode
 
 STATE_WORDS = {"mark": "已涂", "blank": "空白", "doubt": "存疑"}
 COLUMNS = ("票号", "评委类别", "部门", "存疑原因", "存疑程度")
@@ -45,21 +46,25 @@ class ScanReviewPage(LivePage):
         self.items: list[ReviewItem] = []
         self.answers: dict[str, dict[str, str | None]] = {}  # serial → department → mark
         self.own: dict[str, str] = {}  # serial → department marked 本部门 by the clerk
-        self.settings = None
+        self.departments: dict[str, Department] = {}
+        self.numeric = True
         self._build()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         self.counts = QLabel()
-        self.import_button = QPushButton("导入扫描件…")
-        self.import_button.setToolTip("选择扫描仪保存的 PDF 或图像文件(也可选整个文件夹)")
-        self.import_button.clicked.connect(self.import_files)
-        self.folder_button = QPushButton("导入文件夹…")
-        self.folder_button.clicked.connect(self.import_folder)
+        self.import_button = QPushButton("导入扫描选票…")
+        self.import_button.setToolTip("选择扫描仪保存的 PDF 或图像文件,或整个文件夹"
+                                      "(同“文件”菜单;也可在“文件”菜单中监视扫描文件夹)")
+        self.import_button.clicked.connect(self.import_scans)
+        self.sample_button = QPushButton("抽样复核…")
+        self.sample_button.setToolTip("随机抽取由扫描保存的选票,对照纸质评分表重新录入,"
+                                      "统计扫描与人工不一致的比例")
+        self.sample_button.clicked.connect(self.open_sample)
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
         top.addWidget(self.import_button)
-        top.addWidget(self.folder_button)
+        top.addWidget(self.sample_button)
         self.queue = QTableWidget(0, len(COLUMNS))
         self.queue.setHorizontalHeaderLabels(COLUMNS)
         self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -79,9 +84,14 @@ class ScanReviewPage(LivePage):
         self.scroll.setWidgetResizable(True)
         self.fills = QLabel()
         self.fills.setWordWrap(True)
-        self.answer = QLineEdit()
-        self.answer.setMinimumWidth(240)  # its hint is read whole (no cut placeholder)
-        self.answer.returnPressed.connect(self.confirm)
+        self.grid = EntryGrid()  # the entry page's keys and commit rule, on one row
+        self.grid.finished.connect(self.confirm)
+        self.grid.setFixedHeight(self.grid.horizontalHeader().sizeHint().height()
+                                 + self.grid.verticalHeader().defaultSectionSize()
+                                 + 2 * self.grid.frameWidth() + 2)
+        self.grid.refused.connect(self._refused)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
         self.own_box = QCheckBox("此行是评委本人所在部门(本部门)")
         self.whole = QPushButton("整张评分表(F3)")
         self.whole.setCheckable(True)
@@ -95,10 +105,12 @@ class ScanReviewPage(LivePage):
         box.addWidget(self.heading)
         box.addWidget(self.scroll, 1)
         box.addWidget(self.fills)
+        box.addWidget(QLabel("纸质评分表上是(与选票录入相同的按键):"))
+        box.addWidget(self.grid)
+        box.addWidget(self.legend)
         row = QHBoxLayout()
-        row.addWidget(QLabel("纸质评分表上是:"))
-        row.addWidget(self.answer, 1)
         row.addWidget(self.own_box)
+        row.addStretch(1)
         row.addWidget(self.whole)
         box.addLayout(row)
         box.addWidget(self.message)
@@ -119,13 +131,12 @@ class ScanReviewPage(LivePage):
             self.counts.setText("尚未打开考评活动。")
             self._fill([])
             return
-        self.settings = get_data(self.ctx.db, evaluation_id).settings
-        if is_grade_mode(self.settings):
-            self.answer.setPlaceholderText("按等次键:" + GradeKeys(self.settings).legend()
-                                           + ",再按 Enter")
-        else:
-            self.answer.setPlaceholderText("分数,按 Enter 确认")
-            self.answer.setToolTip("输入纸上的分数后按 Enter;不填直接按 Enter 为未评")
+        data = get_data(self.ctx.db, evaluation_id)
+        self.departments = {d.name: d for d in data.departments}
+        self.numeric = not is_grade_mode(data.settings)
+        self.grid.configure(data.settings)
+        self.legend.setText(self.grid.legend().replace("跳到下一行", "核对下一个")
+                            + "。未评(空白)只能按空格键。")
         self._fill(self.call(review_queue, self.ctx.db, evaluation_id) or [])
 
     def _fill(self, items: list[ReviewItem]) -> None:
@@ -150,8 +161,10 @@ class ScanReviewPage(LivePage):
 
     def _show_current(self) -> None:
         item = self.current()
-        self.answer.clear()
         self.own_box.setChecked(False)
+        department = self.departments.get(item.department) if item is not None else None
+        self.grid.entry_model.set_rows([department] if department else [], self.numeric)
+        self.grid.setEnabled(department is not None)
         if item is None:
             self.heading.setText("没有待核对的扫描评分。")
             self.image.clear()
@@ -177,27 +190,19 @@ class ScanReviewPage(LivePage):
             note = "" if state == "blank" else "·" + STATE_WORDS[state]
             parts.append(f"{name} {max(fill, 0):.0%}{note}")
         self.fills.setText("各圆圈涂黑程度:" + "  ".join(parts))
-        self.answer.setFocus()
+        if department is not None:
+            self.grid.start()
 
     # ------------------------------------------------------------------ actions
-    def _value(self, text: str) -> str | None:
-        from evalapp.marks import normalize_mark
-        text = text.strip()
-        if not text:
-            return None
-        if is_grade_mode(self.settings) and text.isdigit() and len(text) == 1:
-            return GradeKeys(self.settings).grade(int(text))
-        return normalize_mark(self.settings, text)
+    def _refused(self, reason: str) -> None:
+        self.message.setText(f"⚠ {reason}" if reason else "")
 
     def confirm(self) -> None:
+        """The grid committed the row (a mark, or a blank by Space): the answer for it."""
         item = self.current()
         if item is None:
             return
-        try:
-            value = self._value(self.answer.text())
-        except DomainError as exc:
-            self.message.setText(f"⚠ {exc}")
-            return
+        value = self.grid.entry_model.mark(0)
         self.message.clear()
         self.answers.setdefault(item.serial, {})[item.department] = value
         if self.own_box.isChecked():
@@ -218,28 +223,14 @@ class ScanReviewPage(LivePage):
             self.queue.setCurrentCell(min(row, len(self.items) - 1), 0)
         self._show_current()
 
-    def import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "导入扫描件", "",
-                                                "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff "
-                                                "*.bmp *.webp)")
-        if files:
-            self._import(files)
+    def import_scans(self) -> None:
+        """The 文件 menu's import (files or a folder, in the background, a row per sheet)."""
+        from ui.scan.import_run import import_from_menu  # lazy: OpenCV on first use
+        import_from_menu(self, self.ctx)
 
-    def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "导入扫描件文件夹")
-        if folder:
-            self._import([folder])
-
-    def _import(self, paths: list[str]) -> None:
-        report = self.call(import_scans, self.ctx.db, self.ctx.actor, paths,
-                           self.ctx.evaluation_id)
-        if report is None:
+    def open_sample(self) -> None:
+        """扫描抽样复核: draw a sample, re-type it blind, see the discrepancy rate."""
+        if self.ctx.evaluation_id is None:
             return
-        c = report.counts()
-        refused = [f"{s.serial or '、'.join(s.sources)}:{s.reason}" for s in report.sheets
-                   if s.status == "refused"]
-        self.message.setText(f"导入 {len(report.sheets)} 张:已保存 {c['saved']},待核对 "
-                             f"{c['review']},已导入过 {c['unchanged']},拒收 {c['refused']}"
-                             + ("\n拒收:" + "\n".join(refused[:10]) if refused else ""))
-        self.ctx.ballots_changed.emit()
-        self.reload()
+        from ui.scan.sample_dialog import ScanSampleDialog  # lazy: OpenCV on first use
+        ScanSampleDialog(self.ctx, self).exec()

@@ -23,6 +23,7 @@ from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
 from ui.common.base import Page
 from ui.entry.entry_page import EntryPage
+from ui.scan.scan_menu import ScanMenu
 from ui.style import STYLES, apply_style, current_style
 from ui.tasks import run_in_background
 
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         """Take down the pages and menus of the operator signing out (the context is kept
         until the next one signs in, for the database and the open evaluation)."""
         self.watcher.timer.stop()
+        self.scan_menu.close()
         self.ctx.blockSignals(True)  # nothing of the old session reaches the window again
         self.nav.blockSignals(True)
         self.nav.clear()
@@ -185,6 +187,9 @@ class MainWindow(QMainWindow):
                      "", self.ctx.may(ENTER), "export")
         self._action(files, "合并录入批次(&M)……", lambda: import_station_batches(self, self.ctx),
                      "", manage, "import")
+        files.addSeparator()
+        self.scan_menu = ScanMenu(self, self.ctx, lambda text, slot, enabled: self._action(
+            files, text, slot, "", enabled, "import"))
         self.recent_menu = files.addMenu(icon("recent"), "最近的工作簿(&R)")
         self.recent_menu.setEnabled(manage)
         self.update_recent_menu()
