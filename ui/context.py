@@ -17,7 +17,8 @@ class AppContext(QObject):
     evaluation_changed = Signal(object)  # the new evaluation id (or None)
     changed = Signal(object)  # a Changes notice: what changed and who asked
     saved = Signal(str)  # a short message for the status bar ("已保存 选票 A001")
-    # For code that does not run operations yet (ui/scan): emitting one announces the notice.
+    # The two signals before operations, for code not converted yet (ui/scan emits them,
+    # ui/printing listens): emitting one announces a notice; every notice repeats on them.
     ballots_changed = Signal()
     data_changed = Signal()
 
@@ -26,8 +27,9 @@ class AppContext(QObject):
         self.db = db
         self.actor = actor
         self.evaluation_id = evaluation_id
-        self.ballots_changed.connect(lambda: self.announce(BALLOTS))
-        self.data_changed.connect(lambda: self.announce(Changes.everything()))
+        self._repeating = False
+        self.ballots_changed.connect(lambda: self._from_old_signal(BALLOTS))
+        self.data_changed.connect(lambda: self._from_old_signal(Changes.everything()))
 
     def set_evaluation(self, evaluation_id: int | None) -> None:
         self.evaluation_id = evaluation_id
@@ -47,7 +49,20 @@ class AppContext(QObject):
         run_op(op, self.announce)
 
     def announce(self, changes: Changes) -> None:
+        """The one notice of a change (then repeated on the old signals)."""
         self.changed.emit(changes)
+        self._repeating = True
+        try:
+            if changes.ballots:
+                self.ballots_changed.emit()
+            if changes.data:
+                self.data_changed.emit()
+        finally:
+            self._repeating = False
+
+    def _from_old_signal(self, changes: Changes) -> None:
+        if not self._repeating:
+            self.announce(changes)
 
 
 class ChangeWatcher(QObject):

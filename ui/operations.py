@@ -33,8 +33,8 @@ class Changes:
     initiator: object = None  # the page (or watcher) that asked; None: nobody in particular
 
     @classmethod
-    def everything(cls, initiator: object = None) -> Changes:
-        return cls(True, True, True, True, True, False, initiator)
+    def everything(cls, initiator: object = None, restored: bool = False) -> Changes:
+        return cls(True, True, True, True, True, restored, initiator)
 
     @property
     def data(self) -> bool:

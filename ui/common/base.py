@@ -115,6 +115,11 @@ class Page(QWidget):
             op.success(success)
         self.ctx.run(op)
 
+    def announce(self, changes) -> None:
+        """Tell the other pages what this page's in-place edit changed (the initiator: this
+        page, so it can ignore its own echo)."""
+        self.ctx.announce(changes.by(self))
+
     def call(self, action, *args, **kwargs):
         """Call a service; show a DomainError to the user and return None instead."""
         try:

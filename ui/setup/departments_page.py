@@ -27,6 +27,7 @@ from evalapp.workbook.sheets import WorkbookError
 from ui.setup.department_dialog import DepartmentDialog
 from ui.setup.department_table_model import DepartmentTableModel
 from ui.common.base import Page
+from ui.operations import ROSTER
 from ui.common.page_tools import (
     UndoList, action_buttons, enlarge_font, heading_label, make_action, row_table
 )
@@ -208,7 +209,7 @@ class DepartmentsPage(Page):
         self.refresh()
         if select:
             self.select(select)
-        self.ctx.data_changed.emit()
+        self.announce(ROSTER)
         self.ctx.saved.emit(message)
 
     def undo(self) -> None:
