@@ -105,7 +105,8 @@ def wait_until(app: QApplication, done, limit_s: float = 120.0) -> None:
 
 def settled(page: EntryPage, projector) -> bool:
     return (page.saves_in_flight() == 0 and page.drafts.writes.idle
-            and not page._side_read.running
+            and not page._side_read.running and not page._data_read.running
+            and page._settings is not None
             and (projector is None or (not projector._read.running
                                        and not projector.refresh_timer.isActive())))
 

@@ -49,7 +49,8 @@ def threads():
 def settle(qtbot, page) -> None:
     """Wait until every handed-off ballot has its answer and the drafts are written."""
     qtbot.waitUntil(lambda: page.saves_in_flight() == 0 and page.drafts.writes.idle
-                    and not page._side_read.running, timeout=WAIT_MS)
+                    and not page._side_read.running and not page._data_read.running
+                    and page._settings is not None, timeout=WAIT_MS)
 
 
 def type_paper(qtbot, page, paper, upto: int | None = None) -> None:

@@ -28,6 +28,7 @@ class AppContext(QObject):
         self.actor = actor
         self.evaluation_id = evaluation_id
         self._repeating = False
+        self.in_flight = 0  # operations running: their changes are in the database already
         self.ballots_changed.connect(lambda: self._from_old_signal(BALLOTS))
         self.data_changed.connect(lambda: self._from_old_signal(Changes.everything()))
 
@@ -46,7 +47,11 @@ class AppContext(QObject):
     def run(self, op: Op) -> None:
         """Run an operation (in the background unless it says otherwise); a DomainError is
         shown in Chinese over its page; on success one ``changed`` notice goes out."""
-        run_op(op, self.announce)
+        self.in_flight += 1
+        run_op(op, self.announce, self._settle)
+
+    def _settle(self) -> None:
+        self.in_flight -= 1
 
     def announce(self, changes: Changes) -> None:
         """The one notice of a change (then repeated on the old signals)."""
@@ -93,8 +98,8 @@ class ChangeWatcher(QObject):
             self.marker = change_marker(self.ctx.db, self.ctx.evaluation_id)
 
     def poll(self) -> None:
-        if self.ctx.evaluation_id is None:
-            return
+        if self.ctx.evaluation_id is None or self.ctx.in_flight:
+            return  # an operation of ours may have written already: its notice will catch up
         try:
             if was_restored(self.ctx.db):
                 self.timer.stop()

@@ -104,9 +104,16 @@ class Op(Generic[T]):
             QMessageBox.warning(self.parent, self.title, error_text(exc))
 
 
-def run_op(op: Op, announce: Callable[[Changes], None]) -> None:
-    """Run an operation; on success call its callback, then announce what changed."""
+def run_op(op: Op, announce: Callable[[Changes], None],
+           settle: Callable[[], None] = lambda: None) -> None:
+    """Run an operation; on success call its callback, then announce what changed.
+    ``settle`` is called once the answer is in (success or failure), before anything else."""
+    def failed(exc: Exception) -> None:
+        settle()
+        op.fail(exc)
+
     def done(result) -> None:
+        settle()
         try:
             if op._success is not None:
                 op._success(result)
@@ -119,11 +126,11 @@ def run_op(op: Op, announce: Callable[[Changes], None]) -> None:
         try:
             result = op.work()
         except Exception as exc:  # noqa: BLE001 - every failure reaches the operator
-            op.fail(exc)
+            failed(exc)
             return
         done(result)
         return
-    tasks.run_in_background(op.work, done, op.fail, op.parent, op.label, op.quiet)
+    tasks.run_in_background(op.work, done, failed, op.parent, op.label, op.quiet)
 
 
 class Latest(Generic[T]):

@@ -65,6 +65,7 @@ class EntryPage(BackgroundSaving, Corrections, Page):
         self._idle = QTimer(self, singleShot=True, interval=IDLE_REFRESH_MS)
         self._idle.timeout.connect(self._idle_refresh)
         self._side_read = Latest(self._read_side, self._show_side, self._side_failed, self)
+        self._data_read = Latest(self._read_data, self._show_data, self.show_error, self)
         self.drafts = DraftKeeper(ctx, self.header, self.model,
                                   lambda: self._editing is not None, self,
                                   holding=lambda: bool(self._queue))
@@ -132,15 +133,23 @@ class EntryPage(BackgroundSaving, Corrections, Page):
 
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the evaluation's departments, groups, rules and the side panel."""
+        """Reload the evaluation's departments, groups, rules and the side panel (read off
+        the GUI thread)."""
         if self.ctx.evaluation_id is None or not self.ctx.may(ENTER):
             self.setEnabled(False)
             return
         self.setEnabled(True)
-        data = self.call(get_data, self.ctx.db, self.ctx.evaluation_id)
-        if data is None:
+        self._data_read.ask()
+
+    def _read_data(self):  # on a worker thread: the whole evaluation is large at 600 × 4,000
+        db, ev = self.ctx.db, self.ctx.evaluation_id
+        return ev, get_data(db, ev), is_final(db, ev)
+
+    def _show_data(self, value) -> None:
+        ev, data, final = value
+        if ev != self.ctx.evaluation_id:
             return
-        self._set_final(is_final(self.ctx.db, self.ctx.evaluation_id))
+        self._set_final(final)
         self._settings = data.settings
         self._rules = MarkRules(data.settings, len(data.departments))
         structure = (data.settings, tuple(data.departments), tuple(data.groups))
