@@ -58,9 +58,14 @@ class Saved:
 
 def save_and_count(db, actor, evaluation_id: int, entry: ballots.BallotInput,
                    uid: str) -> Saved:
-    """The save and the progress it leads to, both on the worker thread."""
+    """The save and the progress it leads to, both on the worker thread. A save that brings
+    its own progress (counted in its transaction: branch w-arch) is taken at its word; until
+    then the progress service counts again after the save."""
     info = save_ballot(db, actor, evaluation_id, entry, uid)
-    return Saved(info, entry_progress(db, actor, evaluation_id))
+    progress = getattr(info, "progress", None)
+    if progress is None:
+        progress = entry_progress(db, actor, evaluation_id)
+    return Saved(info, progress)
 
 
 class BackgroundSaving:
