@@ -110,7 +110,8 @@ class Page(QWidget):
         DomainError is shown in Chinese, success announces ``changes`` with this page as the
         initiator. In-page edits are short: by default they run at once (``background``
         for the long ones)."""
-        op = Op(self, work, changes, background=background, title=title)
+        op = Op(self, work, changes, background=background, title=title,
+                quiet=not background)  # a long one shows 正在处理 after 300 ms
         if success is not None:
             op.success(success)
         self.ctx.run(op)

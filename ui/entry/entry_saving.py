@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from evalapp.services import ballots
 from evalapp.services.progress import (
@@ -40,6 +40,7 @@ class PendingSave:
 
     entry: ballots.BallotInput
     uid: str
+    evaluation_id: int | None = None
     reason: str = ""  # why it came back (a failed save)
     error: Exception | None = field(default=None, repr=False)
 
@@ -96,7 +97,7 @@ class BackgroundSaving:
     # --- handing off -------------------------------------------------------------------------
     def _hand_off(self, entry: ballots.BallotInput) -> None:
         """Queue the ballot on screen for saving and open the next one at once."""
-        pending = PendingSave(entry, self._entry_uid)
+        pending = PendingSave(entry, self._entry_uid, self.ctx.evaluation_id)
         self._queue.append(pending)
         self._last_new = entry.serial
         self.status.show_saved(f"正在保存 票号 {entry.serial}…", PENDING_KIND)
@@ -121,6 +122,10 @@ class BackgroundSaving:
     # --- the answer --------------------------------------------------------------------------
     def _saved(self, pending: PendingSave, saved: Saved) -> None:
         info = saved.info
+        if pending.evaluation_id != self.ctx.evaluation_id:  # the clerk switched meanwhile
+            self._next_in_queue(pending)
+            self.ctx.saved.emit(f"已保存 票号 {info.serial}(上一个考评活动)")
+            return
         self._serials[info.serial] = SerialState(info.status, True)
         self._next_in_queue(pending)
         self.side.set_progress(saved.progress, self._settings.double_entry)
@@ -133,18 +138,28 @@ class BackgroundSaving:
             self.drafts.save_now()  # nothing typed since: the stored ballot's draft goes
 
     def _still_saving(self) -> str:
-        if not self._queue:
-            return ""
-        return " · 正在保存 票号 " + "、".join(p.serial for p in self._queue) + "…"
+        """What is still on the way, for the end of the status line: ballots being saved and
+        ballots given back that wait for the screen."""
+        text = ""
+        if self._queue:
+            text += " · 正在保存 票号 " + "、".join(p.serial for p in self._queue) + "…"
+        if self._returned:
+            text += " · 未能保存、稍后回到屏幕:票号 " + "、".join(p.serial for p in self._returned)
+        return text
 
     def _save_failed(self, pending: PendingSave, exc: Exception) -> None:
         self._next_in_queue(pending)
         pending.reason, pending.error = error_text(exc).replace("\n", " "), exc
+        if pending.evaluation_id != self.ctx.evaluation_id:  # the clerk switched meanwhile
+            QMessageBox.warning(self, "未能保存", f"上一个考评活动的选票 票号 {pending.serial} "
+                                f"未能保存:{pending.reason}。请切换回该考评活动重新录入这张选票。")
+            return
         self.status.show_saved(f"未能保存 票号 {pending.serial}" + self._still_saving(), VOID)
         if self._untouched():
             self._put_back(pending, dialog=True)
             return
         self._returned.append(pending)
+        self.status.show_saved(f"未能保存 票号 {pending.serial}" + self._still_saving(), VOID)
         QApplication.beep()
         self._show_refusal(f"票号 {pending.serial} 未能保存:{pending.reason}。这张选票已保留,"
                            "当前选票保存或放弃后会回到屏幕,请修改后重新保存")
