@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         ctx.evaluation_changed.connect(lambda _id: self.refresh())
         ctx.evaluation_changed.connect(self._remember_evaluation)
-        ctx.changed.connect(self._changed)
+        ctx.changed.connect(lambda changes: changes.data and self._data_changed())
         if self.pages:
             self.nav.setCurrentRow(0)
         self.update_title()
@@ -302,10 +302,6 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.refresh()
             page.apply_final(final)
-
-    def _changed(self, changes) -> None:
-        if changes.data:
-            self._data_changed()
 
     def _data_changed(self) -> None:
         """Settings or state changed (here or on another station: 定稿, 解锁): the title, and
