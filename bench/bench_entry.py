@@ -106,6 +106,9 @@ def run(app: QApplication, mode: str, n_ballots: int) -> dict:
     page.resize(1366 - 200, 768 - 80)
     page.show()
     page.activateWindow()
+    while page._settings is None:  # the page reads the evaluation in the background
+        app.processEvents()
+        time.sleep(0.001)
     app.processEvents()
     typist = Typist(app)
     names = [d.name for d in page.model.departments()]

@@ -70,14 +70,15 @@ class Heartbeat:
         self.timer.start()
 
     def longest_gap(self, start: float, end: float) -> tuple[float, float]:
-        """(the longest gap in ms between ``start`` and ``end``, the GUI thread's CPU ms
-        within it)."""
+        """(the longest gap in ms between ``start`` and ``end``, the most CPU ms the GUI
+        thread spent itself between two heartbeats in that time)."""
         ticks = [t for t in self.ticks if start <= t[0] <= end]
         pairs = list(zip(ticks, ticks[1:]))
         if not pairs:
             return 0.0, 0.0
         a, b = max(pairs, key=lambda p: p[1][0] - p[0][0])
-        return (b[0] - a[0]) * 1000, (b[1] - a[1]) * 1000
+        work = max((d[1] - c[1]) for c, d in pairs)
+        return (b[0] - a[0]) * 1000, work * 1000
 
 
 def store(n_departments: int, n_ballots: int, folder: Path) -> tuple[object, int, float]:
@@ -112,8 +113,11 @@ def settled(page: EntryPage, projector) -> bool:
 
 
 def key(app: QApplication, char: str, modifier=Qt.KeyboardModifier.NoModifier) -> float:
+    widget = app.focusWidget()
+    if widget is None:
+        raise SystemExit(f"no widget has the keyboard (a dialog?): {app.activeWindow()!r}")
     start = time.perf_counter()
-    QTest.keyClick(app.focusWidget(), KEYS.get(char, char), modifier)
+    QTest.keyClick(widget, KEYS.get(char, char), modifier)
     return (time.perf_counter() - start) * 1000
 
 
@@ -134,7 +138,8 @@ def run(app: QApplication, size: tuple[int, int], saves: int, projector_on: bool
         projector = ProjectorWindow(ctx)
         projector.show()
         projector.refresh_now()
-    wait_until(app, lambda: settled(page, projector))
+    page.activateWindow()  # the keys go to the entry page, as on the clerk's station
+    wait_until(app, lambda: settled(page, projector) and page.isActiveWindow())
     heart = Heartbeat()
     rng = random.Random(1515)
     names = [d.name for d in page.model.departments()]
@@ -166,7 +171,7 @@ def run(app: QApplication, size: tuple[int, int], saves: int, projector_on: bool
         wait_until(app, lambda: time.perf_counter() >= end)
         gap, cpu = heart.longest_gap(start, end)
         stalls.append(max(keystroke, gap))
-        busy.append(keystroke if keystroke >= gap else cpu)
+        busy.append(max(keystroke, cpu))
         # The floor: the same heartbeat while nothing at all happens (the machine's share).
         quiet = time.perf_counter()
         wait_until(app, lambda: time.perf_counter() >= quiet + 2 * TAIL_S)
@@ -199,8 +204,8 @@ def report(r: dict, sync: bool, projector: bool) -> bool:
     print(f"  longest GUI stall per save   p50 {statistics.median(s):7.2f} ms  "
           f"p99 {pct(s, 99):7.2f} ms  max {max(s):7.2f} ms   (target ≤ {FRAME_MS:g} ms)")
     f, u = r["floor"], r["busy"]
-    print(f"  GUI thread's own CPU in it   p50 {statistics.median(u):7.2f} ms  "
-          f"p99 {pct(u, 99):7.2f} ms  max {max(u):7.2f} ms   (the rest: waiting)")
+    print(f"  GUI thread's own work, most  p50 {statistics.median(u):7.2f} ms  "
+          f"p99 {pct(u, 99):7.2f} ms  max {max(u):7.2f} ms   (one turn; the rest of a stall: waiting)")
     print(f"  floor: longest gap idle      p50 {statistics.median(f):7.2f} ms  "
           f"p99 {pct(f, 99):7.2f} ms  max {max(f):7.2f} ms   (same run, nothing running)")
     w = [x * 1000 for x in r["waits"]]

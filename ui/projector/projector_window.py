@@ -13,11 +13,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from evalapp.domain import STATUS_FINAL, DomainError
 from evalapp.services.double_entry import entry_counts
 from evalapp.services.evaluations import list_evaluations
-from evalapp.services.presentation import (
-    get_presentation_minutes,
-    list_times,
-    record_time,
-)
+from evalapp.services.presentation import get_presentation_minutes, list_times, record_time
 from evalapp.services.results import compute_results
 from ui.operations import Latest
 from ui.context import AppContext
@@ -62,8 +58,7 @@ class ProjectorWindow(QWidget):
         self.reveal = Reveal()
         self.run = StageRun([], 8 * 60, self._record, clock)
         self._asked = self._applied = 0
-        self._read = Latest(self._work, lambda answer: self._apply(*answer),
-                            lambda exc: self.problem.emit(str(exc)))
+        self._read = Latest(self._work, lambda a: self._apply(*a), self._failed)
         self.timed_evaluation: int | None = None  # whose departments the timer holds
         self._build()
         self.resize(1920, 1080)  # until it opens on a screen (and for the page's preview)
@@ -123,8 +118,7 @@ class ProjectorWindow(QWidget):
         self.schedule()
 
     def refresh_now(self) -> None:
-        """Recompute in the background: one run, one waiting (ballots arriving fast never
-        queue work); an older answer arriving late is dropped."""
+        """Recompute in the background: one run, one waiting (an older answer: dropped)."""
         if self.ctx.evaluation_id is None:
             return
         self._asked += 1
@@ -133,9 +127,14 @@ class ProjectorWindow(QWidget):
     def _work(self):  # on a worker thread: no widgets
         asked, db, actor, eid = self._asked, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
         info = next((e for e in list_evaluations(db) if e.id == eid), None)
-        return asked, (compute_results(db, eid, actor), entry_counts(db, eid),
+        results = compute_results(db, eid, actor)
+        results.result.digest  # noqa: B018 - cached here, not on the GUI thread (½ s)
+        return asked, (results, entry_counts(db, eid),
                        info is not None and info.status == STATUS_FINAL,
                        get_presentation_minutes(db, eid), list_times(db, eid), eid)
+
+    def _failed(self, exc: Exception) -> None:
+        self.problem.emit(str(exc))
 
     def _apply(self, asked: int, value) -> None:
         if asked < self._applied:
