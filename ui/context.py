@@ -66,8 +66,13 @@ class AppContext(QObject):
             self._repeating = False
 
     def _from_old_signal(self, changes: Changes) -> None:
+        """An old signal emitted by hand: the notice goes out (its old listeners heard it)."""
         if not self._repeating:
-            self.announce(changes)
+            self._repeating = True
+            try:
+                self.changed.emit(changes)
+            finally:
+                self._repeating = False
 
 
 class ChangeWatcher(QObject):
