@@ -343,7 +343,8 @@ class EntryPage(BackgroundSaving, Corrections, Page):
     def _done(self, message: str, kind: str, serial: str) -> None:
         """A correction, void or withdrawal went through: say so and open the next ballot
         (the notice of the change goes out with the operation)."""
-        self.drafts.discard()
+        if not self._queue:  # else the draft is the ballot being saved: kept until stored
+            self.drafts.discard()
         self.status.show_saved(message + self._still_saving(), kind)
         self.ctx.saved.emit(message)
         self.refresh_side()

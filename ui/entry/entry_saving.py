@@ -159,7 +159,7 @@ class BackgroundSaving:
             self._put_back(pending, dialog=True)
             return
         self._returned.append(pending)
-        self.status.show_saved(f"未能保存 票号 {pending.serial}" + self._still_saving(), VOID)
+        self.status.show_saved(self._still_saving().removeprefix(" · "), VOID)
         QApplication.beep()
         self._show_refusal(f"票号 {pending.serial} 未能保存:{pending.reason}。这张选票已保留,"
                            "当前选票保存或放弃后会回到屏幕,请修改后重新保存")
