@@ -11,7 +11,6 @@ from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from evalapp.domain import STATUS_FINAL, DomainError
-from evalapp.services.double_entry import entry_counts
 from evalapp.services.evaluations import list_evaluations
 from evalapp.services.presentation import get_presentation_minutes, list_times, record_time
 from evalapp.services.results import compute_results
@@ -129,7 +128,7 @@ class ProjectorWindow(QWidget):
         info = next((e for e in list_evaluations(db) if e.id == eid), None)
         results = compute_results(db, eid, actor)
         results.result.digest  # noqa: B018 - cached here, not on the GUI thread (½ s)
-        return asked, (results, entry_counts(db, eid),
+        return asked, (results, results.counts,  # the counts of the same snapshot
                        info is not None and info.status == STATUS_FINAL,
                        get_presentation_minutes(db, eid), list_times(db, eid), eid)
 
