@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,28 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evalapp.services.progress import CONFIRMED, CONFLICT, PENDING, REENTRY, GroupProgress
+from evalapp.services.progress import GroupProgress
 from ui.entry.entry_progress_table_model import EntryProgressTableModel, over_issued
 from ui.entry.recent_ballots_table_model import COL_SERIAL, RecentBallotsTableModel
-
-
-def counted(progress: list[GroupProgress], group: str, before: str | None, after: str,
-            valid: bool) -> list[GroupProgress]:
-    """Progress after one saved entry (before/after: the ballot's status), without a query."""
-    rows = []
-    for p in progress:
-        if p.group == group:
-            change = {"entered": p.entered + (before is None)}
-            for status, field in ((PENDING, "pending"), (CONFLICT, "conflict"),
-                                  (REENTRY, "reentry")):
-                delta = (after == status) - (before == status)
-                change[field] = getattr(p, field) + delta
-            if after == CONFIRMED and before != CONFIRMED:
-                change["valid" if valid else "invalid"] = getattr(
-                    p, "valid" if valid else "invalid") + 1
-            p = replace(p, **change)
-        rows.append(p)
-    return rows
 
 
 def _table(model, stretch: int) -> QTableView:
