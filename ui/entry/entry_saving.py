@@ -103,6 +103,9 @@ class BackgroundSaving:
         self.status.show_saved(f"正在保存 票号 {entry.serial}…", PENDING_KIND)
         self._next_ballot(self._free_serial_after(entry.serial))
         if len(self._queue) == 1:
+            # The blank ballot is drawn first, while no worker competes for the interpreter
+            # (painting calls Python for every cell); then the save starts.
+            self.repaint()
             self._start_save(pending)
 
     def _start_save(self, pending: PendingSave) -> None:
