@@ -29,6 +29,7 @@ from evalapp.services.progress import (
     entry_progress,
 )
 from evalapp.services.stations import save_ballot
+from ui import tasks
 from ui.operations import BALLOTS, Op, error_text
 from ui.entry.entry_rules import free_serial_after
 from ui.entry.entry_validity import PENDING_KIND, VOID, saved_words
@@ -104,9 +105,10 @@ class BackgroundSaving:
         self._next_ballot(self._free_serial_after(entry.serial))
         if len(self._queue) == 1:
             # The blank ballot is drawn first, while no worker competes for the interpreter
-            # (painting calls Python for every cell); then the save starts.
+            # (painting calls Python for every cell); the save starts on the next turn of the
+            # event loop, so the keystroke does not also wait for the worker to hand it back.
             self.repaint()
-            self._start_save(pending)
+            tasks.soon(lambda: self._start_save(pending))
 
     def _start_save(self, pending: PendingSave) -> None:
         db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
