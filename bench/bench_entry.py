@@ -106,6 +106,9 @@ def run(app: QApplication, mode: str, n_ballots: int) -> dict:
     page.resize(1366 - 200, 768 - 80)
     page.show()
     page.activateWindow()
+    while page._settings is None:  # the page reads the evaluation in the background
+        app.processEvents()
+        time.sleep(0.001)
     app.processEvents()
     typist = Typist(app)
     names = [d.name for d in page.model.departments()]
@@ -128,6 +131,10 @@ def run(app: QApplication, mode: str, n_ballots: int) -> dict:
         typist.key("\r", "save")  # Enter on the summary line (the last look) saves
         typed[serial] = {k: v for k, v in marks.items() if v is not None}
         limit += sum(1 if mode == "grade" or m is None else len(m) + 1 for m in marks.values())
+    deadline = time.perf_counter() + 120  # saves run in the background: wait for the last
+    while page.saves_in_flight() and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
     stored = {b.serial: b.marks for b in list_ballots(db, evaluation)}
     wrong = [s for s, m in typed.items() if stored.get(s) != m]
     page.close()

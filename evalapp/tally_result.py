@@ -180,3 +180,4 @@ class Results:
     data: EvaluationData
     result: TallyResult
     unconfirmed: int = 0  # ballots entered but not (yet) counted: double entry not complete
+    counts: dict[str, int] | None = None  # entered ballots by status, from the same snapshot

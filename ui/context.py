@@ -1,5 +1,5 @@
-"""What every page shares: the database, the signed-in operator, the open evaluation, and
-signals that tell pages when data changed."""
+"""What every page shares: the database, the signed-in operator, the open evaluation, the one
+way to run an operation (``run``) and the one notice of what changed (``changed``)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,29 @@ from evalapp.db.engine import Database
 from evalapp.services.context import Actor, PermissionDenied, require
 from evalapp.services.restore import restore_database
 from evalapp.services.stations import change_marker, changes_since, was_restored
+from ui.operations import BALLOTS, Changes, Op, run_op
 
 
 class AppContext(QObject):
     """The session of one operator on one database; pages listen to its signals."""
 
     evaluation_changed = Signal(object)  # the new evaluation id (or None)
-    data_changed = Signal()  # settings, rosters, scores or adjustments changed
-    ballots_changed = Signal()  # a ballot was saved, edited, voided or reconciled
+    changed = Signal(object)  # a Changes notice: what changed and who asked
     saved = Signal(str)  # a short message for the status bar ("已保存 选票 A001")
+    # The two signals before operations, for code not converted yet (ui/scan emits them,
+    # ui/printing listens): emitting one announces a notice; every notice repeats on them.
+    ballots_changed = Signal()
+    data_changed = Signal()
 
     def __init__(self, db: Database, actor: Actor, evaluation_id: int | None = None):
         super().__init__()
         self.db = db
         self.actor = actor
         self.evaluation_id = evaluation_id
+        self._repeating = False
+        self.in_flight = 0  # operations running: their changes are in the database already
+        self.ballots_changed.connect(lambda: self._from_old_signal(BALLOTS))
+        self.data_changed.connect(lambda: self._from_old_signal(Changes.everything()))
 
     def set_evaluation(self, evaluation_id: int | None) -> None:
         self.evaluation_id = evaluation_id
@@ -43,10 +51,41 @@ class AppContext(QObject):
             return False
         return True
 
+    def run(self, op: Op) -> None:
+        """Run an operation (in the background unless it says otherwise); a DomainError is
+        shown in Chinese over its page; on success one ``changed`` notice goes out."""
+        self.in_flight += 1
+        run_op(op, self.announce, self._settle)
+
+    def _settle(self) -> None:
+        self.in_flight -= 1
+
+    def announce(self, changes: Changes) -> None:
+        """The one notice of a change (then repeated on the old signals)."""
+        self.changed.emit(changes)
+        self._repeating = True
+        try:
+            if changes.ballots:
+                self.ballots_changed.emit()
+            if changes.data:
+                self.data_changed.emit()
+        finally:
+            self._repeating = False
+
+    def _from_old_signal(self, changes: Changes) -> None:
+        """An old signal emitted by hand: the notice goes out (its old listeners heard it)."""
+        if not self._repeating:
+            self._repeating = True
+            try:
+                self.changed.emit(changes)
+            finally:
+                self._repeating = False
+
 
 class ChangeWatcher(QObject):
     """Notices changes saved elsewhere (other stations in server mode, another window) by
-    polling one cheap query, and tells the pages through the context's data_changed."""
+    polling one cheap query, and announces them as one ``changed`` notice (initiator: the
+    watcher) like any local operation."""
 
     def __init__(self, ctx: AppContext, interval_ms: int = 3000, parent=None):
         super().__init__(parent)
@@ -54,13 +93,16 @@ class ChangeWatcher(QObject):
         self.marker: int | None = None
         self.timer = QTimer(self, interval=interval_ms)
         self.timer.timeout.connect(self.poll)
-        ctx.ballots_changed.connect(self._catch_up)
-        ctx.data_changed.connect(self._catch_up)
+        ctx.changed.connect(self._heard)
         ctx.evaluation_changed.connect(lambda _id: self._catch_up())
 
     def start(self) -> None:
         self._catch_up()
         self.timer.start()
+
+    def _heard(self, changes: Changes) -> None:
+        if changes.initiator is not self:
+            self._catch_up()
 
     def _catch_up(self) -> None:
         """Our own change (or a new evaluation): remember where we are, announce nothing."""
@@ -68,8 +110,8 @@ class ChangeWatcher(QObject):
             self.marker = change_marker(self.ctx.db, self.ctx.evaluation_id)
 
     def poll(self) -> None:
-        if self.ctx.evaluation_id is None:
-            return
+        if self.ctx.evaluation_id is None or self.ctx.in_flight:
+            return  # an operation of ours may have written already: its notice will catch up
         try:
             if was_restored(self.ctx.db):
                 self.timer.stop()
@@ -79,9 +121,9 @@ class ChangeWatcher(QObject):
                                             self.marker or 0)
         except Exception:  # noqa: BLE001 - a lost server connection: try again next tick
             return
-        if changed and self.marker is not None:
-            self.marker = marker
+        known = self.marker is not None
+        self.marker = marker
+        if changed and known:
             self.ctx.saved.emit("其他录入点保存了新的数据,已刷新")
             # Not only ballots: another station may have changed settings or finalised.
-            self.ctx.data_changed.emit()
-        self.marker = marker
+            self.ctx.announce(Changes.everything(self))

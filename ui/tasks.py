@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 _synchronous = False
@@ -74,6 +74,14 @@ def run_in_background(work: Callable[[], object], on_done: Callable[[object], No
     signals.done.connect(lambda value: finish(on_done, value))
     signals.failed.connect(lambda exc: finish(on_error, exc))
     QThreadPool.globalInstance().start(_Task(work, signals))
+
+
+def soon(work: Callable[[], None]) -> None:
+    """Run ``work`` on the GUI thread at the next turn of the event loop (at once in tests)."""
+    if _synchronous:
+        work()
+    else:
+        QTimer.singleShot(0, work)
 
 
 def run_with_progress(work: Callable[[], object], parent: QWidget | None = None,

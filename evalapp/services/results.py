@@ -67,22 +67,21 @@ def previous_result(db: Database, evaluation_id: int) -> PreviousResult:
 
 
 def read_inputs(db: Database, evaluation_id: int
-                ) -> tuple[EvaluationData, PreviousResult | None, int]:
+                ) -> tuple[EvaluationData, PreviousResult | None, dict[str, int]]:
     """Everything a result is computed from, read in ONE snapshot: the evaluation (ballots
-    packed), last year's standings, and how many entered ballots do not count yet."""
+    packed), last year's standings, and the entered ballots by status."""
     with read_snapshot(db) as s:
         data = load_data(s, get_evaluation(s, evaluation_id), packed=True)
         previous_id = previous_evaluation_id_in(s, evaluation_id)
         previous = None if previous_id is None else _previous_in(s, db.url, previous_id)
         counts = entry_counts_in(s, evaluation_id)
-    unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
-    return data, previous, unconfirmed
+    return data, previous, counts
 
 
 def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> Results:
     require(actor, VIEW_RESULTS)
     try:
-        data, previous, unconfirmed = read_inputs(db, evaluation_id)
+        data, previous, counts = read_inputs(db, evaluation_id)
         result = tally_fast(data, previous)
     except (KeyError, ValueError, ArithmeticError, TypeError) as exc:  # a hand-edited row
         try:
@@ -90,7 +89,8 @@ def compute_results(db: Database, evaluation_id: int, actor: Actor = SYSTEM) -> 
         except Exception:  # noqa: BLE001 - the report names what it can
             previous_id = None
         raise unreadable(db, [evaluation_id, previous_id], exc) from exc
-    return Results(data, result, unconfirmed)
+    unconfirmed = sum(n for status, n in counts.items() if status != CONFIRMED)
+    return Results(data, result, unconfirmed, counts)
 
 
 def result_dict(result: TallyResult) -> dict:

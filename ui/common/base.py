@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from evalapp.domain import DomainError
 from ui.context import AppContext
+from ui.operations import Op
 
 
 FINAL_BANNER = ("本考评已定稿,此页只读。如确需修改,请管理员在“定稿与备份”页点“解锁”(需输入密码并"
@@ -103,6 +104,23 @@ class Page(QWidget):
         text = str(exc) if isinstance(exc, DomainError) else f"出现意外错误:{exc}"
         QMessageBox.warning(self, title, text)
 
+    def run(self, work, changes=None, success=None, title: str = "无法完成",
+            background: bool = False):
+        """Run a service call as an operation of this page (see ui/operations.py): a
+        DomainError is shown in Chinese, success announces ``changes`` with this page as the
+        initiator. In-page edits are short: by default they run at once (``background``
+        for the long ones)."""
+        op = Op(self, work, changes, background=background, title=title,
+                quiet=not background)  # a long one shows 正在处理 after 300 ms
+        if success is not None:
+            op.success(success)
+        self.ctx.run(op)
+
+    def announce(self, changes) -> None:
+        """Tell the other pages what this page's in-place edit changed (the initiator: this
+        page, so it can ignore its own echo)."""
+        self.ctx.announce(changes.by(self))
+
     def call(self, action, *args, **kwargs):
         """Call a service; show a DomainError to the user and return None instead."""
         try:
@@ -123,8 +141,8 @@ class Page(QWidget):
 
 
 class LivePage(Page):
-    """A page that reloads itself ``debounce_ms`` after the last change of the ballots, the
-    data or the open evaluation: at once if it is shown, otherwise when it is shown again.
+    """A page that reloads itself ``debounce_ms`` after the last change notice it ``wants``
+    (``ctx.changed``) or a switch of the open evaluation: at once if it is shown, otherwise when it is shown again.
 
     Subclasses write ``reload()`` and call ``_fresh()`` at its start."""
 
@@ -137,9 +155,16 @@ class LivePage(Page):
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.debounce_ms)
         self.timer.timeout.connect(self.reload)
-        for signal in (ctx.ballots_changed, ctx.data_changed):
-            signal.connect(self.schedule)
+        ctx.changed.connect(self._changed)
         ctx.evaluation_changed.connect(lambda _id: self.schedule())
+
+    def wants(self, changes) -> bool:
+        """Whether a change notice touches what the page shows (default: any change)."""
+        return True
+
+    def _changed(self, changes) -> None:
+        if self.wants(changes):
+            self.schedule()
 
     def refresh(self) -> None:
         self.reload()

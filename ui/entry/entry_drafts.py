@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from evalapp.domain import DomainError
 from evalapp.services.ballots import BallotInput
 from evalapp.services.drafts import Draft, discard_draft, load_draft, save_draft
+from ui.operations import InOrder
 
 DRAFT_DELAY_MS = 1500  # after the last change; never a database write per keystroke
 
@@ -18,9 +19,12 @@ class DraftKeeper(QObject):
     """Saves the on-screen ballot as a draft shortly after each change, offers a kept draft
     back when entry starts, and forgets it once the ballot is saved or dropped."""
 
-    def __init__(self, ctx, header, model, editing: Callable[[], bool], parent: QWidget):
+    def __init__(self, ctx, header, model, editing: Callable[[], bool], parent: QWidget,
+                 holding: Callable[[], bool] = lambda: False):
         super().__init__(parent)
         self.ctx, self.header, self.model, self.editing = ctx, header, model, editing
+        self.holding = holding  # a ballot is being saved: keep its draft until it is stored
+        self.writes = InOrder()  # off the GUI thread, in the order asked
         self._timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
         # Whether a draft of this operator may be in the database (one from an earlier
@@ -55,21 +59,28 @@ class DraftKeeper(QObject):
         if self.ctx.evaluation_id is None:
             return
         entry = self.snapshot()
-        try:
-            if entry is None:
-                discard_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id)
-                self._stored = False
-            else:
-                save_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id, entry)
-                self._stored = True
-        except DomainError:
-            pass  # e.g. the evaluation was finalised meanwhile: nothing left to keep
+        if entry is None:
+            if not self.holding():
+                self.discard()
+            return
+        self._stored = True
+        self._write(save_draft, entry)
 
     def discard(self) -> None:
         self._timer.stop()
         if self.ctx.evaluation_id is not None and self._stored:
-            discard_draft(self.ctx.db, self.ctx.actor, self.ctx.evaluation_id)
             self._stored = False
+            self._write(discard_draft)
+
+    def _write(self, service, *args) -> None:
+        db, actor, evaluation_id = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+
+        def work() -> None:
+            try:
+                service(db, actor, evaluation_id, *args)
+            except DomainError:
+                pass  # e.g. the evaluation was finalised meanwhile: nothing left to keep
+        self.writes.put(work)
 
     def offer(self, parent: QWidget) -> Draft | None:
         """A kept draft the clerk chose to continue, or None."""

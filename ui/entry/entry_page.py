@@ -17,38 +17,27 @@ from evalapp.domain import DomainError
 from evalapp.services import ballots
 from evalapp.services.context import ENTER, MANAGE
 from evalapp.services.evaluations import get_data, is_final
-from evalapp.services.progress import (
-    RecentBallot,
-    SerialState,
-    entry_progress,
-    known_serials,
-    recent_ballots,
-)
-from evalapp.services.stations import new_entry_uid, save_ballot
-from ui.entry.ballot_lookup_dialog import BallotLookupDialog
-from ui.common.reason_dialog import ReasonDialog
+from evalapp.services.progress import entry_progress, known_serials, recent_ballots
+from evalapp.services.stations import new_entry_uid
 from ui.common.base import Page
 from ui.common.action_bar import action_bar, page_shortcut
 from ui.entry.entry_drafts import DraftKeeper
 from ui.entry.entry_grid import EntryGrid
 from ui.entry.entry_header import EntryHeader
-from ui.entry.entry_rules import (
-    EDIT_REASONS,
-    ask_withdraw_reason,
-    free_serial_after,
-    ask_void_or_restore,
-    refusal_to_open,
-    serial_problem,
-)
-from ui.entry.entry_side_panel import EntrySidePanel, counted
-from ui.entry.entry_validity import OK, BallotSummary, SaveStatus, saved_words
+from ui.entry.entry_rules import serial_problem
+from ui.entry.entry_corrections import Corrections
+from ui.entry.entry_saving import BackgroundSaving
+from ui.entry.entry_side_panel import EntrySidePanel
+from ui.entry.entry_validity import BallotSummary, SaveStatus
+from ui.operations import Latest
 
 IDLE_REFRESH_MS = 3000
 
 
-class EntryPage(Page):
+class EntryPage(BackgroundSaving, Corrections, Page):
     """Group → serial → Enter → one mark per row → Enter on the last row (or Ctrl+S) saves and
-    opens the next blank ballot. Ctrl+O opens a saved ballot to correct, Ctrl+D voids one."""
+    opens the next blank ballot (the save runs in the background: entry_saving.py). Ctrl+O
+    opens a saved ballot to correct, Ctrl+D voids one."""
 
     title = "选票录入"
     permission = ENTER
@@ -72,11 +61,14 @@ class EntryPage(Page):
         self._serials = {}
         self._editing: ballots.BallotInfo | None = None
         self._entry_uid = new_entry_uid()
-        self._emitting = False
+        self._init_saving()
         self._idle = QTimer(self, singleShot=True, interval=IDLE_REFRESH_MS)
         self._idle.timeout.connect(self._idle_refresh)
+        self._side_read = Latest(self._read_side, self._show_side, self._side_failed, self)
+        self._data_read = Latest(self._read_data, self._show_data, self.show_error, self)
         self.drafts = DraftKeeper(ctx, self.header, self.model,
-                                  lambda: self._editing is not None, self)
+                                  lambda: self._editing is not None, self,
+                                  holding=lambda: bool(self._queue))
         self._build()
         self._connect()
         self.refresh()
@@ -137,20 +129,27 @@ class EntryPage(Page):
         self.model.marks_changed.connect(self._marks_changed)
         self.side.open_requested.connect(self._open_serial)
         self.ctx.evaluation_changed.connect(self._evaluation_changed)
-        self.ctx.data_changed.connect(self.refresh)
-        self.ctx.ballots_changed.connect(self._ballots_changed)
+        self.ctx.changed.connect(self._changed)
 
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the evaluation's departments, groups, rules and the side panel."""
+        """Reload the evaluation's departments, groups, rules and the side panel (read off
+        the GUI thread)."""
         if self.ctx.evaluation_id is None or not self.ctx.may(ENTER):
             self.setEnabled(False)
             return
         self.setEnabled(True)
-        data = self.call(get_data, self.ctx.db, self.ctx.evaluation_id)
-        if data is None:
+        self._data_read.ask()
+
+    def _read_data(self):  # on a worker thread: the whole evaluation is large at 600 × 4,000
+        db, ev = self.ctx.db, self.ctx.evaluation_id
+        return ev, get_data(db, ev), is_final(db, ev)
+
+    def _show_data(self, value) -> None:
+        ev, data, final = value
+        if ev != self.ctx.evaluation_id:
             return
-        self._set_final(is_final(self.ctx.db, self.ctx.evaluation_id))
+        self._set_final(final)
         self._settings = data.settings
         self._rules = MarkRules(data.settings, len(data.departments))
         structure = (data.settings, tuple(data.departments), tuple(data.groups))
@@ -182,21 +181,37 @@ class EntryPage(Page):
             self.new_ballot(ask=False)
 
     def refresh_side(self) -> None:
-        """Progress, recent ballots and known serials from the services."""
+        """Progress, recent ballots and known serials from the services, read off the GUI
+        thread (coalesced: one read running, one waiting)."""
         if self.ctx.evaluation_id is None or self._settings is None:
             return
+        self._side_read.ask()
+
+    def _read_side(self):  # on a worker thread
         db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
-        try:
-            progress = entry_progress(db, actor, ev)
-            self.side.recent_model.set_rows(recent_ballots(db, actor, ev))
-            self._serials = known_serials(db, actor, ev)
-        except DomainError as exc:
-            self.error.setText(f"⚠ {exc}")
+        return (ev, entry_progress(db, actor, ev), recent_ballots(db, actor, ev),
+                known_serials(db, actor, ev))
+
+    def _show_side(self, value) -> None:
+        ev, progress, recent, serials = value
+        if ev != self.ctx.evaluation_id or self._settings is None:
             return
+        self.side.recent_model.set_rows(recent)
+        self._serials = serials
         self.side.set_progress(progress, self._settings.double_entry)
 
-    def _ballots_changed(self) -> None:
-        if not self._emitting:
+    def _side_failed(self, exc: Exception) -> None:
+        if isinstance(exc, DomainError):
+            self.error.setText(f"⚠ {exc}")
+
+    def _changed(self, changes) -> None:
+        """A change notice: our own saves already updated the panel (the op's result);
+        another page's or station's change reloads what it touches."""
+        if changes.initiator is self:
+            return
+        if changes.data:
+            self.refresh()
+        elif changes.ballots:
             self.refresh_side()
 
     def _idle_refresh(self) -> None:
@@ -232,6 +247,8 @@ class EntryPage(Page):
             return "评委类别:请先选择评委类别"
         if self._editing is not None:
             return None if serial else "票号:请填写票号"
+        if serial in self.saving_serials():
+            return f"票号:“{serial}”正在保存,请稍候;如需修改请在保存后按 Ctrl+O 打开"
         return serial_problem(serial, self._serials.get(serial), self._settings.double_entry)
 
     def _serial_entered(self) -> None:
@@ -311,65 +328,32 @@ class EntryPage(Page):
         if self._editing is not None:
             self._save_edit(entry)
             return
-        before = self._serials.get(entry.serial)
-        # One identity per typed ballot: a save retried after a lost connection (server
-        # mode) finds the ballot instead of saving it twice.
-        info = self._try(save_ballot, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
-                         entry, self._entry_uid)
-        if info is None:
-            return
-        valid = self._rules.invalid_reason(info.marks.values(), info.void_reason) is None
-        self.side.set_progress(counted(self.side.progress_model.rows(), info.group,
-                                       before.status if before else None, info.status, valid),
-                               self._settings.double_entry)
-        self.side.recent_model.add(RecentBallot(info.serial, info.group, info.updated_at,
-                                                info.status, bool(info.void_reason)))
-        self._serials[info.serial] = SerialState(info.status, True)
-        self._last_new = info.serial
-        self._done(*saved_words("已保存", info, self._rules), self._free_serial_after(info.serial))
+        # One identity per typed ballot (kept when a save fails): a save retried after a lost
+        # connection (server mode) finds the ballot instead of saving it twice.
+        self._hand_off(entry)
 
-    def _save_edit(self, entry: ballots.BallotInput) -> None:
-        original = self._editing
-        reason = ReasonDialog.get_reason(
-            self, "修改选票", f"修改已保存的选票 票号 {original.serial}({original.group})。"
-            "修改前后的内容和原因将记入操作日志。请填写修改原因:", EDIT_REASONS)
-        if reason is None:
-            return
-        info = self._try(ballots.edit_ballot, self.ctx.db, self.ctx.actor,
-                         self.ctx.evaluation_id, original.id, entry, reason)
-        if info is not None:
-            self.refresh_side()
-            self._done(*saved_words("已修改", info, self._rules), self._suggested_serial())
-
-    def _try(self, action, *args):
-        """Call a service; on a DomainError show it (dialog and error line) and keep the grid."""
-        try:
-            return action(*args)
-        except DomainError as exc:
-            self._show_refusal(str(exc).replace("\n", " "))
-            self.show_error(exc, "未能保存")
-            if "票号" in str(exc):
-                self.header.focus_serial()
-            return None
+    def show_error(self, exc: Exception, title: str = "无法完成") -> None:
+        """A refused save also names its reason on the error line (and the serial takes the
+        focus when the reason is about it)."""
+        self._show_refusal(str(exc).replace("\n", " "))
+        super().show_error(exc, title)
+        if "票号" in str(exc) and not self._returned:
+            self.header.focus_serial()
 
     def _done(self, message: str, kind: str, serial: str) -> None:
-        self.drafts.discard()
-        self.status.show_saved(message, kind)
+        """A correction, void or withdrawal went through: say so and open the next ballot
+        (the notice of the change goes out with the operation)."""
+        if not self._queue:  # else the draft is the ballot being saved: kept until stored
+            self.drafts.discard()
+        self.status.show_saved(message + self._still_saving(), kind)
         self.ctx.saved.emit(message)
-        self._emitting = True
-        try:
-            self.ctx.ballots_changed.emit()
-        finally:
-            self._emitting = False
-        self._start_blank(serial)
+        self.refresh_side()
+        self._next_ballot(serial)
 
     def _suggested_serial(self) -> str:
         recent = self.side.recent_model.rows()
         last = self._last_new or (recent[0].serial if recent else "")
         return self._free_serial_after(last) if last else ""
-
-    def _free_serial_after(self, serial: str) -> str:
-        return free_serial_after(serial, self._serials, self._settings.double_entry)
 
     def _start_blank(self, serial: str) -> None:
         self._editing = None
@@ -394,79 +378,4 @@ class EntryPage(Page):
         self._show_refusal("")
         if ask:  # the clerk dropped the ballot on screen: its draft goes too
             self.drafts.discard()
-        self._start_blank(self._suggested_serial())
-
-    # --- open, correct, void -----------------------------------------------------------------
-    def _find(self, title: str) -> ballots.BallotInfo | None:
-        serial = BallotLookupDialog.get_serial(self, title)
-        return self._lookup(serial) if serial else None
-
-    def _lookup(self, serial: str) -> ballots.BallotInfo | None:
-        info = self.call(ballots.get_ballot, self.ctx.db, self.ctx.evaluation_id, serial)
-        refusal = info and refusal_to_open(info, self._settings.double_entry,
-                                           self.ctx.may(MANAGE))
-        if refusal:
-            self._show_refusal(refusal)
-            QMessageBox.information(self, "不能打开", refusal)
-            return None
-        return info
-
-    def open_ballot(self) -> None:
-        """Ctrl+O: open a saved ballot by its serial to correct it."""
-        info = self._find("打开已录选票")
-        if info is not None:
-            self._load(info)
-
-    def _open_serial(self, serial: str) -> None:
-        info = self._lookup(serial)
-        if info is not None:
-            self._load(info)
-
-    def _load(self, info: ballots.BallotInfo) -> None:
-        if self._dirty() and self._editing is None and QMessageBox.question(
-                self, "放弃本票", "屏幕上的评分尚未保存,放弃这些评分并打开已录选票吗?"
-        ) != QMessageBox.StandardButton.Yes:
-            return
-        self._editing = info
-        self.header.set_group(info.group)
-        self.header.set_serial(info.serial)
-        self.header.set_own(info.own_department)
-        self.model.load_marks(info.marks)
-        self.model.set_own_department(info.own_department)
-        voided = f" · 本票已作废:{info.void_reason}" if info.void_reason else ""
-        self.banner.setText(f"正在修改已保存的选票 票号 {info.serial}({info.status_label}){voided}"
-                            " · Ctrl+S 保存修改(需填写原因) · Ctrl+N 放弃修改")
-        self.banner.show()
-        self._show_refusal("")
-        self.grid.start()
-
-    def void_ballot(self) -> None:
-        """Ctrl+D: void the open ballot (or one looked up by serial) with a reason."""
-        info = self._editing or self._find("作废选票")
-        if info is None:
-            return
-        choice = ask_void_or_restore(self, info)
-        if choice is None:
-            return
-        reason, message = choice
-        done = self.call(ballots.void_ballot, self.ctx.db, self.ctx.actor,
-                         self.ctx.evaluation_id, info.id, reason)
-        if done is not None:
-            self.refresh_side()
-            self._done(message, "void" if reason else OK, self._suggested_serial())
-
-    def withdraw_ballot(self) -> None:
-        """Ctrl+Shift+W (administrators): withdraw a ballot that has no paper behind it."""
-        info = self._editing or self._find("撤回选票")
-        if info is None:
-            return
-        reason = ask_withdraw_reason(self, info)
-        if reason is None:
-            return
-        done = self.call(ballots.withdraw_ballot, self.ctx.db, self.ctx.actor,
-                         self.ctx.evaluation_id, info.id, reason)
-        if done is not None:
-            self._serials.pop(done.serial, None)
-            self.refresh_side()
-            self._done(f"已撤回 票号 {done.serial}(原因:{reason})", "void", done.serial)
-
+        self._next_ballot(self._suggested_serial())

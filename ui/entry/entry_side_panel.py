@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evalapp.services.progress import GroupProgress, counted  # noqa: F401 (counted: the page)
+from evalapp.services.progress import GroupProgress
 from ui.entry.entry_progress_table_model import EntryProgressTableModel, over_issued
 from ui.entry.recent_ballots_table_model import COL_SERIAL, RecentBallotsTableModel
 

@@ -40,6 +40,7 @@ from ui import tasks
 from ui.common.reason_dialog import ReasonDialog
 from ui.integrity.supervision_table_model import SORT_ROLE, ClerkTableModel, OutlierTableModel
 from ui.common.base import Page
+from ui.operations import EVALUATION, Changes
 
 SETTINGS_MINUTES, SETTINGS_KEEP = "backup/every_minutes", "backup/keep"
 
@@ -172,8 +173,9 @@ class IntegrityPage(Page):
         self.flags.set_rows(outlier_flags(self.ctx.db, self.ctx.actor, info.id))
 
     def _changed(self, message: str) -> None:
+        """After an operation of this page: say so and show the new state (its notice tells
+        the other pages)."""
         self.ctx.saved.emit(message)
-        self.ctx.data_changed.emit()
         self.refresh()
 
     # ---- finalise ------------------------------------------------------------------
@@ -186,10 +188,10 @@ class IntegrityPage(Page):
         password = self._admin_password("定稿")
         if password is None:
             return
-        record = self.call(finalise, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
-                           password)
-        if record is not None:
-            self._changed(f"已定稿,校验码 {check_code(record.digest)}")
+        db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+        self.run(lambda: finalise(db, actor, ev, password), EVALUATION,
+                 lambda record: self._changed(f"已定稿,校验码 {check_code(record.digest)}"),
+                 background=True)
 
     def _admin_password(self, title: str) -> str | None:
         """The acting 管理员's password, asked again (None: cancelled)."""
@@ -206,16 +208,18 @@ class IntegrityPage(Page):
                                                          "请写明解锁原因:")
         if reason is None:
             return
-        if self.attempt(unlock, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id, password,
-                        reason):
-            self._changed("已解锁,结果恢复为初步结果")
+        db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+        self.run(lambda: unlock(db, actor, ev, password, reason), EVALUATION,
+                 lambda _r: self._changed("已解锁,结果恢复为初步结果"))
 
     def acknowledge(self) -> None:
         reason = ReasonDialog.get_reason(self, "确认票数", "有评委类别录入的选票多于发出票数。"
                                                        "请写明核对情况:")
-        if reason is not None and self.attempt(acknowledge_counts, self.ctx.db, self.ctx.actor,
-                                               self.ctx.evaluation_id, reason):
-            self._changed("已确认票数")
+        if reason is None:
+            return
+        db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+        self.run(lambda: acknowledge_counts(db, actor, ev, reason), EVALUATION,
+                 lambda _r: self._changed("已确认票数"))
 
     def verify(self) -> None:
         info = self._info()
@@ -303,3 +307,4 @@ class IntegrityPage(Page):
         self.ctx.set_evaluation(self.ctx.evaluation_id if self.ctx.evaluation_id in ids
                                 else (ids[-1] if ids else None))
         self._changed(f"已从备份恢复;原数据库另存为 {aside}")
+        self.announce(Changes.everything(restored=True))

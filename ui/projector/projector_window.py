@@ -11,15 +11,10 @@ from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from evalapp.domain import DomainError
-from evalapp.services.double_entry import entry_counts
 from evalapp.services.evaluations import list_evaluations
-from evalapp.services.presentation import (
-    get_presentation_minutes,
-    list_times,
-    record_time,
-)
+from evalapp.services.presentation import get_presentation_minutes, list_times, record_time
 from evalapp.services.results import compute_results
-from ui.tasks import run_in_background
+from ui.operations import Latest
 from ui.context import AppContext
 from ui.projector import theme
 from ui.projector.bands import Band, ProgressView
@@ -62,14 +57,14 @@ class ProjectorWindow(QWidget):
         self.reveal = Reveal()
         self.run = StageRun([], 8 * 60, self._record, clock)
         self._asked = self._applied = 0
+        self._read = Latest(self._work, lambda a: self._apply(*a), self._failed)
         self.timed_evaluation: int | None = None  # whose departments the timer holds
         self._build()
         self.resize(1920, 1080)  # until it opens on a screen (and for the page's preview)
         self._timers()
         for key in CLOSE_KEYS:
             QShortcut(QKeySequence(key), self, self.close)
-        ctx.ballots_changed.connect(self.schedule)
-        ctx.data_changed.connect(self.schedule)
+        ctx.changed.connect(lambda _changes: self.schedule())
         ctx.evaluation_changed.connect(self._evaluation_changed)
 
     def _build(self) -> None:
@@ -122,20 +117,23 @@ class ProjectorWindow(QWidget):
         self.schedule()
 
     def refresh_now(self) -> None:
-        """Recompute in the background; an older answer arriving late is dropped."""
+        """Recompute in the background: one run, one waiting (an older answer: dropped)."""
         if self.ctx.evaluation_id is None:
             return
         self._asked += 1
+        self._read.ask()
+
+    def _work(self):  # on a worker thread: no widgets
         asked, db, actor, eid = self._asked, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+        info = next((e for e in list_evaluations(db) if e.id == eid), None)
+        results = compute_results(db, eid, actor)
+        results.result.digest  # noqa: B018 - cached here, not on the GUI thread (½ s)
+        return asked, (results, results.counts,  # the counts of the same snapshot
+                       info is not None and info.is_final,
+                       get_presentation_minutes(db, eid), list_times(db, eid), eid)
 
-        def work():
-            info = next((e for e in list_evaluations(db) if e.id == eid), None)
-            return (compute_results(db, eid, actor), entry_counts(db, eid),
-                    info is not None and info.is_final,
-                    get_presentation_minutes(db, eid), list_times(db, eid), eid)
-
-        run_in_background(work, lambda value: self._apply(asked, value),
-                          lambda exc: self.problem.emit(str(exc)), quiet=True)
+    def _failed(self, exc: Exception) -> None:
+        self.problem.emit(str(exc))
 
     def _apply(self, asked: int, value) -> None:
         if asked < self._applied:

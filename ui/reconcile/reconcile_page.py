@@ -22,6 +22,7 @@ from ui.reconcile.entry_comparison_table_model import (
     CHOSEN, FIRST, GROUP_ITEM, ITEM, OWN_ITEM, SECOND, EntryComparisonTableModel,
 )
 from ui.common.base import LivePage
+from ui.operations import BALLOTS
 from ui.common.page_tools import row_table
 
 OFF_NOTE = "双人录入未开启,可在考评设置中开启。"
@@ -239,9 +240,10 @@ class ReconcilePage(LivePage):
         except DomainError as exc:
             self._say(str(exc))
             return
-        if self.attempt(resolve_conflict, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
-                        conflict.ballot_id, entry, self.note.text().strip()):
-            self._finish(f"已核对确认 选票 {conflict.serial}")
+        db, actor, ev, note = (self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
+                               self.note.text().strip())
+        self.run(lambda: resolve_conflict(db, actor, ev, conflict.ballot_id, entry, note),
+                 BALLOTS, lambda _r: self._finish(f"已核对确认 选票 {conflict.serial}"))
 
     def send_back(self) -> None:
         conflict = self.compare_model.conflict
@@ -253,15 +255,17 @@ class ReconcilePage(LivePage):
                               "请填写退回原因:")
         if not ok:
             return
-        if self.attempt(send_back, self.ctx.db, self.ctx.actor, self.ctx.evaluation_id,
-                        conflict.ballot_id, reason):
-            self._finish(f"已退回重录 选票 {conflict.serial}")
+        db, actor, ev = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
+        self.run(lambda: send_back(db, actor, ev, conflict.ballot_id, reason), BALLOTS,
+                 lambda _r: self._finish(f"已退回重录 选票 {conflict.serial}"))
+
+    def wants(self, changes) -> bool:
+        return changes.initiator is not self  # its own resolutions reload at once
 
     def _finish(self, message: str) -> None:
         self.compare_model.set_conflict(None, self._departments, self._validate)
         self.ctx.saved.emit(message)
-        self.ctx.ballots_changed.emit()
-        self.reload()
+        self.reload()  # the notice goes out after this (the op's success runs first)
         more = self.queue_model.rowCount() > 0
         self._say(message + (";已打开下一张。" if more else "。"), "✓")
         self.queue.setFocus()

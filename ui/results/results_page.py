@@ -61,6 +61,7 @@ def warning_advice(text: str) -> str:
 def _compute(db, evaluation_id: int, actor):
     """The results of one snapshot and, when small, their 稳固程度 (on a worker thread)."""
     results = compute_results(db, evaluation_id, actor)
+    results.result.digest  # noqa: B018 - computed (and cached) here: ½ s at 600 × 4,000
     analysis = None
     if len(results.data.departments) * len(results.data.ballots) <= ROBUSTNESS_WITH_RESULTS:
         analysis = compute_robustness(db, evaluation_id, actor, results, PAGE_LIMIT)

@@ -27,10 +27,10 @@ from evalapp.workbook.sheets import WorkbookError
 from ui.setup.department_dialog import DepartmentDialog
 from ui.setup.department_table_model import DepartmentTableModel
 from ui.common.base import Page
+from ui.operations import ROSTER, Op
 from ui.common.page_tools import (
     UndoList, action_buttons, enlarge_font, heading_label, make_action, row_table
 )
-from ui.tasks import run_in_background
 from ui.shell.workbook_import import import_warning_text
 
 ROW_HEIGHT = 36
@@ -204,11 +204,12 @@ class DepartmentsPage(Page):
                                             action="撤销部门修改", target=label)
         self._undo.push(label, undo)
 
-    def _changed(self, message: str, select: str | None = None) -> None:
+    def _changed(self, message: str, select: str | None = None, announce: bool = True) -> None:
         self.refresh()
         if select:
             self.select(select)
-        self.ctx.data_changed.emit()
+        if announce:  # an operation announces by itself
+            self.announce(ROSTER)
         self.ctx.saved.emit(message)
 
     def undo(self) -> None:
@@ -304,12 +305,13 @@ class DepartmentsPage(Page):
             self._show_problems([])
             label = f"从工作簿导入 {imported.count} 个部门"
             self._remember(label, before, {})
-            self._changed(label)
+            self._changed(label, announce=False)
             QMessageBox.information(self, "导入完成", f"已从工作簿导入 {imported.count} 个部门"
                                     "(新增的已加入,同名的已更新)。如有误,可按 Ctrl+Z 撤销。"
                                     + import_warning_text(imported.warnings))
 
-        run_in_background(work, done, self._import_failed, self, "正在导入部门……")
+        self.ctx.run(Op(self, work, ROSTER, label="正在导入部门……", quiet=False)
+                     .success(done).failure(self._import_failed))
 
     def _import_failed(self, exc: Exception) -> None:
         if isinstance(exc, WorkbookError):

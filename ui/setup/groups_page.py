@@ -14,6 +14,7 @@ from evalapp.setting_rules import weight_total_words, weights_complete
 from ui.setup.evaluator_table_model import EvaluatorTableModel
 from ui.setup.group_table_model import GroupTableModel
 from ui.common.base import Page
+from ui.operations import SETTINGS
 from ui.common.page_tools import open_evaluation_info, show_edit_state
 from ui.setup.table_editor import PROBLEM_STYLE, TableEditor
 
@@ -45,11 +46,10 @@ class GroupsPage(Page):
         self._evaluators: list[Evaluator] = []
         self._undo: list[tuple[list[Group], list[Evaluator]]] = []
         self._loaded = False
-        self._saving = False
         self.read_only = True
         self._build()
         ctx.evaluation_changed.connect(self._on_evaluation_changed)
-        ctx.data_changed.connect(self._on_data_changed)
+        ctx.changed.connect(self._on_changed)
         self.refresh()
 
     def _build(self) -> None:
@@ -159,7 +159,7 @@ class GroupsPage(Page):
 
     def _after_write(self, message: str) -> None:
         self.refresh()
-        self.ctx.data_changed.emit()
+        self.announce(SETTINGS)
         self.ctx.saved.emit(message)
 
     def save(self) -> None:
@@ -167,7 +167,6 @@ class GroupsPage(Page):
             return
         before = (list(self._groups), list(self._evaluators))
         groups, evaluators = self.group_model.groups(), self.evaluator_model.evaluators()
-        self._saving = True
         try:
             wrote = self._write(groups, evaluators)
         except DomainError as exc:
@@ -178,8 +177,6 @@ class GroupsPage(Page):
             self._update()
             self.show_error(exc, "无法保存评委设置")
             return
-        finally:
-            self._saving = False
         if wrote:
             self._undo.append(before)
         self._after_write("已保存 评委")
@@ -194,15 +191,12 @@ class GroupsPage(Page):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         groups, evaluators = self._undo[-1]
-        self._saving = True
         try:
             self._write(groups, evaluators)
         except DomainError as exc:
             self.show_error(exc, "无法撤销")
             self.refresh()
             return
-        finally:
-            self._saving = False
         self._undo.pop()
         self._after_write("已撤销 评委的上一次修改")
 
@@ -210,6 +204,7 @@ class GroupsPage(Page):
         self._undo.clear()
         self.refresh()
 
-    def _on_data_changed(self) -> None:
-        if not self._saving and not self.is_dirty():
+    def _on_changed(self, changes) -> None:
+        """Another page's or station's change: reload unless the tables hold unsaved edits."""
+        if changes.initiator is not self and changes.data and not self.is_dirty():
             self.refresh()

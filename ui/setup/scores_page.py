@@ -36,6 +36,7 @@ from ui.setup.adjustment_table_model import (
 )
 from ui.setup.component_value_table_model import FIXED_HEADERS, ComponentValueTableModel
 from ui.common.base import Page
+from ui.operations import SCORES
 from ui.common.page_tools import (
     UndoList, action_buttons, enlarge_font, heading_label, make_action, row_table
 )
@@ -245,7 +246,7 @@ class ScoresPage(Page):
         self._notify("")
         self._show_counts()
         self._update_actions()
-        self.ctx.data_changed.emit()
+        self.announce(SCORES)
         self.ctx.saved.emit(f"已保存:{label}")
 
     def undo(self) -> None:
@@ -254,7 +255,7 @@ class ScoresPage(Page):
             return
         self._notify("")
         self.refresh()
-        self.ctx.data_changed.emit()
+        self.announce(SCORES)
         self.ctx.saved.emit(f"已撤销:{label}")
 
     # Component values

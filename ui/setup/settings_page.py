@@ -33,6 +33,7 @@ from evalapp.services import evaluations, roster
 from evalapp.services.context import MANAGE
 from evalapp.services.validation import settings_problems
 from ui.common.base import Page
+from ui.operations import SETTINGS
 from ui.common.page_tools import open_evaluation_info, show_edit_state
 from ui.setup.settings_fields import SettingsForm, read_settings
 from ui.setup.table_editor import PROBLEM_STYLE, problems_text
@@ -58,13 +59,12 @@ class SettingsPage(SettingsForm, Page):
         self._data: EvaluationData | None = None
         self._ballots = 0
         self._loading = False
-        self._saving = False
         self.read_only = True
         self.errors: dict[str, str] = {}
         self._error_labels: dict[str, QLabel] = {}
         self._build()
         ctx.evaluation_changed.connect(lambda _id: self.refresh())
-        ctx.data_changed.connect(self._on_data_changed)
+        ctx.changed.connect(self._on_changed)
         self.refresh()
 
     # Building the form.
@@ -271,7 +271,6 @@ class SettingsPage(SettingsForm, Page):
         if self._ballots and MARK_FIELDS & set(changes) and not self._confirm_marks():
             return
         db, actor, ev_id = self.ctx.db, self.ctx.actor, self.ctx.evaluation_id
-        self._saving = True
         try:
             if cats:
                 roster.save_categories(db, actor, ev_id, self.category_model.categories())
@@ -282,12 +281,11 @@ class SettingsPage(SettingsForm, Page):
         except DomainError as exc:
             self._data = evaluations.get_data(db, ev_id)  # what did get saved
             self._changed()
+            self.announce(SETTINGS)  # part of it may be saved
             self.show_error(exc, "无法保存考评设置")
             return
-        finally:
-            self._saving = False
         self.refresh()
-        self.ctx.data_changed.emit()
+        self.announce(SETTINGS)
         self.ctx.saved.emit("已保存 考评设置")
 
     def _confirm_marks(self) -> bool:
@@ -302,6 +300,7 @@ class SettingsPage(SettingsForm, Page):
         if answer == QMessageBox.StandardButton.Yes:
             self.refresh()
 
-    def _on_data_changed(self) -> None:
-        if not self._saving and not self.is_dirty():
+    def _on_changed(self, changes) -> None:
+        """Another page's or station's change: reload unless the form holds unsaved edits."""
+        if changes.initiator is not self and changes.data and not self.is_dirty():
             self.refresh()

@@ -10,6 +10,7 @@ from evalapp.domain import DomainError
 from evalapp.services.batch import export_batch, import_batch, write_batch
 from evalapp.services.station_kit import issue_kit, read_kit, write_kit
 from ui.context import AppContext
+from ui.operations import BALLOTS
 from ui.tasks import run_with_progress
 
 KIT_SETTING = "batch/kit_path"
@@ -96,5 +97,5 @@ def import_station_batches(parent: QWidget, ctx: AppContext) -> None:
             reports.append(f"✗ {path}:{exc}")
         else:
             reports.append(f"✓ {path}:{report.text()}")
-    ctx.ballots_changed.emit()
+    ctx.announce(BALLOTS)
     QMessageBox.information(parent, "合并录入批次", "\n\n".join(reports))

@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         ctx.evaluation_changed.connect(lambda _id: self.refresh())
         ctx.evaluation_changed.connect(self._remember_evaluation)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.changed.connect(lambda changes: changes.data and self._data_changed())
         if self.pages:
             self.nav.setCurrentRow(0)
         self.update_title()
