@@ -311,7 +311,8 @@ class _Parser:
                            open_columns=True)
         if sheet is None:
             return []
-        return BallotReader(self, sheet, data).read()
+        return BallotReader(sheet, data, self.group_names, self.department_names, self.issue,
+                            self.warn).read()
 
     def check_tie_break(self, settings: Settings, groups: list[Group]) -> None:
         names = Names()

@@ -22,7 +22,8 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from evalapp.textnorm import identifier, identifier_key
 from evalapp.workbook import layout as L
-from evalapp.workbook.fast_values import calamine_rows, open_calamine, plain_sheet
+from evalapp.workbook.fast_values import calamine_rows, open_calamine
+from evalapp.workbook.plain_scan import plain_cells
 from evalapp.workbook.number_formats import style_shows
 from evalapp.workbook.sheets import ImportIssue, WorkbookError, text_of
 
@@ -262,16 +263,15 @@ class _BookReader:
 
     def read_plain(self, ws, raw: bool) -> list | None:
         """A sheet with nothing but values, read by calamine; None for any other sheet."""
-        try:
-            xml = self.book._archive.read(ws._worksheet_path)
-        except Exception:
-            return None
         special = set(self.styles) | set(self.book._date_formats) \
             | set(self.book._timedelta_formats)
-        cells = xml.count(b"<c ")
-        if self.cells + cells > MAX_CELLS or not plain_sheet(xml, special, MAX_ROWS, MAX_CELLS):
+        try:
+            with self.book._archive.open(ws._worksheet_path) as stream:
+                cells = plain_cells(stream, special, MAX_ROWS, MAX_CELLS)
+        except Exception:
             return None
-        del xml
+        if cells is None or self.cells + cells > MAX_CELLS:
+            return None
         if self.calamine is None:
             self.calamine = open_calamine(self.path) or False
         if self.calamine is False:
