@@ -94,7 +94,8 @@ BROKEN = {
     "reference not first": GOOD.replace(b'<c r="C2" t="n">', b'<c t="n" r="C2">'),
     "column beyond ZZ": sheet([[(1, b"1"), (703, b"2")]]),
     "columns falling": GOOD.replace(b'<c r="C2"', b'<c r="A2"'),
-    "cell twice": GOOD.replace(b'<c r="C2"', b'<c r="A2"').replace(b'<c r="A2" s="1"', b'<c r="A2"'),
+    "cell twice": GOOD.replace(b'<c r="C2"', b'<c r="A2"')
+                      .replace(b'<c r="A2" s="1"', b'<c r="A2"'),
     "no sheetData": GOOD.replace(b"<sheetData>", b"<x:sheetData>"),
 }
 

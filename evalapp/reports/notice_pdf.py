@@ -24,6 +24,7 @@ from evalapp.reports.gongwen import (
     is_full_width,
 )
 from evalapp.reports.ranking_table import layout, ranking_tables
+from evalapp.services.finalise import final_results
 from evalapp.services.results import Results
 from evalapp.tally_result import ADMONISH, COMMEND, DepartmentResult
 
@@ -70,7 +71,6 @@ def chinese_date(day: dt.date) -> str:
 
 def notice_date(db, evaluation_id: int) -> dt.date | None:
     """The day the evaluation's result was finalised (定稿), if it is: the default 成文日期."""
-    from evalapp.services.finalise import final_results
     current = [f for f in final_results(db, evaluation_id) if not f.superseded]
     return current[0].finalised_at.date() if current else None
 

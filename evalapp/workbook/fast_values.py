@@ -8,6 +8,8 @@ and that calamine's rectangle is small. Any other sheet is read cell by cell wit
 
 from __future__ import annotations
 
+from python_calamine import CalamineWorkbook
+
 MAX_EXACT_INT = 2 ** 53
 
 
@@ -33,13 +35,9 @@ def calamine_rows(workbook, title: str, raw: bool = False) -> list:
 
 
 def open_calamine(path):
-    """A calamine workbook, or None when python-calamine is not installed or cannot read
-    the file (the openpyxl reader then reads every sheet)."""
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:
-        return None
+    """A calamine workbook, or None when python-calamine cannot read the file (the openpyxl
+    reader then reads every sheet and says what is wrong)."""
     try:
         return CalamineWorkbook.from_path(str(path))
-    except Exception:  # calamine's own errors: openpyxl reads it and says what is wrong
+    except Exception:  # calamine's own errors
         return None
