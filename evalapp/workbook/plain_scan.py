@@ -32,6 +32,7 @@ TOKENS = {
     b"g": ((b"<mergeCell", 4),),                              # a merged range
     b"h": ((b"hidden=", 0), (b'ht="0"', 0), (b'width="0"', 4)),  # hidden or squeezed
 }
+VISIBLE = (b'hidden="0"', b'hidden="false"')  # as LibreOffice writes on every row and column
 ROW = re.compile(rb'<row r="(\d{1,9})"')
 LT, C, A = (ord(ch) for ch in "<cA")
 HEAD = np.uint64(int.from_bytes(b'<c r="', "little"))
@@ -87,7 +88,8 @@ class _Scan:
                         return False
                     break
                 for token, offset in tokens:
-                    if at >= offset and buf.startswith(token, at - offset):
+                    if at >= offset and buf.startswith(token, at - offset) \
+                            and not buf.startswith(VISIBLE, at - offset):
                         return False
                 at = buf.find(letter, at + 1, end)
         return not any(buf.find(style, 0, end) >= 0 for style in self.styles)
