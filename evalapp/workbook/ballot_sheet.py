@@ -8,7 +8,6 @@ row is read cell by cell, which names every bad cell by its row and column.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import compress
 from operator import itemgetter
 
 from openpyxl.utils import get_column_letter
@@ -31,9 +30,9 @@ class BallotReader:
         self.sheet, self.data = sheet, data
         self.issue, self.warn = issue, warn
         self.cache: dict[tuple[type, object], str | DomainError | None] = {}
-        # Valid marks by value alone, for the rows read in C loops. Never a value equal to 0
-        # or 1: True == 1 and hash(True) == hash(1.0), and a boolean is no mark.
-        self.known: dict[object, str] = {}
+        # Valid marks ("" for a blank) by value alone, for the rows read in C loops. Never a
+        # value equal to 0 or 1: True == 1 and hash(True) == hash(1.0), and no boolean is a mark.
+        self.known: dict[object, str] = {"": "", None: ""}
         self.seen: dict[tuple, tuple[str, str | None]] = {}  # name cells already resolved
         self.groups = groups
         self.departments = departments
@@ -131,16 +130,17 @@ class BallotReader:
             if len(raw) < width:
                 raw = (*raw, *(None,) * (width - len(raw)))
             values = pick(raw)
-            texts = list(map(known, values))  # None: blank, or not a known valid mark
-            if all(texts):
-                marks = every.copy()
-                marks.update(zip(names, texts))
-            else:
-                marks = dict(compress(zip(names, texts), texts))
-                missing = len(values) - len(marks)
-                if missing != values.count("") and \
-                        missing != values.count("") + values.count(None):
-                    marks = self.marks(number, names, positions, values)  # not only blanks
+            texts = list(map(known, values))  # "": blank; None: not a known valid mark
+            marks = every.copy()
+            marks.update(zip(names, texts))
+            if not all(texts):
+                if None in texts:  # a value not seen yet, or not a mark: cell by cell
+                    marks = self.marks(number, names, positions, values)
+                else:
+                    at = -1
+                    for _ in range(texts.count("")):
+                        at = texts.index("", at + 1)
+                        del marks[names[at]]
             result.append(Ballot(serial, group or "", marks, own, void))
         return result
 
@@ -152,6 +152,8 @@ class BallotReader:
             if text is self:
                 text = self.mark(value)
             if text is None:
+                if value.__class__ is str:
+                    known[value] = ""  # spaces or invisible characters only
                 continue
             if text.__class__ is str:
                 marks[name] = text
