@@ -137,10 +137,7 @@ class BallotReader:
                 if None in texts:  # a value not seen yet, or not a mark: cell by cell
                     marks = self.marks(number, names, positions, values)
                 else:
-                    at = -1
-                    for _ in range(texts.count("")):
-                        at = texts.index("", at + 1)
-                        del marks[names[at]]
+                    _drop_blanks(marks, names, texts)
             result.append(Ballot(serial, group or "", marks, own, void))
         return result
 
@@ -162,6 +159,17 @@ class BallotReader:
             else:
                 error_at(self.issue, row, position, name, str(text), value)
         return marks
+
+
+def _drop_blanks(marks: dict, names: list[str], texts: list[str]) -> None:
+    """Remove the marks whose text is "" (a blank cell), found in C by list.index."""
+    at = -1
+    try:
+        while True:
+            at = texts.index("", at + 1)
+            del marks[names[at]]
+    except ValueError:
+        return
 
 
 def _picker(positions: list[int]) -> Callable:
