@@ -115,8 +115,8 @@ def _recheck(results: Results, analysis: Robustness) -> list:
     serials = fragile_serials(analysis)
     title = para("三、重点复核的纸质选票", HEI, 13, leading=20)
     if not serials:
-        return [title, para("经逐个部门测算,没有部门的表扬或诫勉结果会因一至两张选票的评分不同而"
-                            "改变,无须重点复核。", FANG, 12, leading=18)]
+        return [title, para("经逐个部门测算,改动一至两张选票不会改变任何部门的表扬或诫勉结果,"
+                            "无须重点复核。", KAI, 10.5, leading=15)]
     head = ("部门", "可能的变化", "张数", "须复核的票号", "复核情况")
     rows = [[para(h, HEI, 10.5, align="center") for h in head]]
     for department, numbers in serials.items():
