@@ -8,6 +8,7 @@ row is read cell by cell, which names every bad cell by its row and column.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
 from operator import itemgetter
 
 from openpyxl.utils import get_column_letter
@@ -129,13 +130,12 @@ class BallotReader:
             void = text_of(self.cell(raw, "作废原因")) or None
             if len(raw) < width:
                 raw = (*raw, *(None,) * (width - len(raw)))
-            values = pick(raw)
-            texts = list(map(known, values))  # "": blank; None: not a known valid mark
+            texts = list(map(known, pick(raw)))  # "": blank; None: not a known valid mark
             marks = every.copy()
             marks.update(zip(names, texts))
             if not all(texts):
                 if None in texts:  # a value not seen yet, or not a mark: cell by cell
-                    marks = self.marks(number, names, positions, values)
+                    marks = self.marks(number, names, positions, tuple(pick(raw)))
                 else:
                     _drop_blanks(marks, names, texts)
             result.append(Ballot(serial, group or "", marks, own, void))
@@ -173,9 +173,11 @@ def _drop_blanks(marks: dict, names: list[str], texts: list[str]) -> None:
 
 
 def _picker(positions: list[int]) -> Callable:
-    """The values at ``positions`` of a row: a slice when they follow each other."""
+    """The values at ``positions`` of a row: an iterator over the row when they follow each
+    other (no copy of 600 values per row)."""
     if positions and positions == list(range(positions[0], positions[0] + len(positions))):
-        return itemgetter(slice(positions[0], positions[0] + len(positions)))
+        low, high = positions[0], positions[0] + len(positions)
+        return lambda raw: islice(raw, low, high)
     if len(positions) > 1:
         return itemgetter(*positions)
     return lambda raw: tuple(raw[p] for p in positions)
