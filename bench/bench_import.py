@@ -17,9 +17,9 @@ Figures (each a median of several runs, each ratio to the calamine bare read):
 - a corrupted 80 KB workbook with a cell at XFD1048576: refused        target < 10 s
 
 Measured 2026-12-01 on the shared 2-core machine (600 × 4,000, 9.0 MB, --runs 5), the
-last three runs (the 1.38× one with the final code, the two before it one small step
-earlier): strict parse / floor 1.38×, 1.41×, 1.50× wall clock (CPU time 1.36×, 1.46×,
-1.52×; floor 1.6–2.5 s as the machine's load changed); openpyxl read-only
+last four runs (the last two with the final code): strict parse / floor 1.50×, 1.41×,
+1.38×, 1.45× wall clock (CPU time 1.52×, 1.46×, 1.36×, 1.45×; floor 1.6–2.5 s as the
+machine's load changed); openpyxl read-only
 bare read 11–13×; far-cell refusal < 0.01 s. Before this step (openpyxl for any sheet with
 a formula, a dozen passes over the XML, the 选票 marks cell by cell) it was about 2.2×.
 """
