@@ -13,6 +13,7 @@ _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
     + list(range(0x200B, 0x2010)) + list(range(0x202A, 0x202F))
     + list(range(0x2060, 0x2070)) + list(range(0xFE00, 0xFE10)))
+_SPACES = " \t\n\r\u3000\u00a0"  # stripped around a text
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
@@ -26,9 +27,11 @@ def _visible(ch: str) -> bool:
 def clean_text(text: str) -> str:
     """The text without invisible and control characters (line breaks and tabs inside free
     text are kept) and without surrounding spaces (also full-width ones)."""
-    if text.isascii() and text.isprintable():
-        return text.strip()
-    return "".join(ch for ch in text if _visible(ch)).strip(" \t\n\r\u3000\u00a0")
+    if text.isprintable():  # no control or format character: only _INVISIBLE to remove
+        if text.isascii():
+            return text.strip()
+        return text.translate(_INVISIBLE).strip(_SPACES)
+    return "".join(ch for ch in text if _visible(ch)).strip(_SPACES)
 
 
 def identifier(text: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Table, TableStyle
 
 from evalapp.ballot_rules import excellent_limit
@@ -269,8 +270,6 @@ def write_ballots(results: Results, path=None, options: BallotOptions | None = N
                   layout: BallotLayout | None = None) -> bytes | None:
     """Blank ballots: for each chosen group, ``copies`` sheets numbered in its serial scheme;
     on recusal groups the evaluator's department is pre-printed when the roster gives it."""
-    from reportlab.pdfgen.canvas import Canvas
-
     options = options or BallotOptions()
     data = results.data
     groups = ballot_groups(data.groups, options.group, options.copies)

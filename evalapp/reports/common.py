@@ -168,13 +168,15 @@ class SignOff(Flowable):
     GAPS = (16 * mm, 11 * mm, 11 * mm)  # space before 年, 月, 日
 
     def __init__(self, labels: tuple[str, ...], date: str = "", size: float = 14,
-                 role: str = SONG, issuer: str = "", pitch: float = 14 * mm):
+                 role: str = SONG, issuer: str = "", pitch: float = 14 * mm,
+                 columns: int = 1):
         super().__init__()
         self.PITCH = max(pitch, 12 * mm)  # ≥ 12 mm per signature
         self.labels = tuple(cjk_punctuation(label) for label in labels)
         self.date, self.size, self.role = date, size, role
         self.issuer = cjk_punctuation(issuer)
-        self.rows = len(labels) + (1 if issuer else 0) + 1
+        self.columns = columns  # signatures side by side (each line then ≥ 36 mm)
+        self.rows = -(-len(labels) // columns) + (1 if issuer else 0) + 1
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -190,12 +192,22 @@ class SignOff(Flowable):
     def draw(self):
         c, fonts, size = self.canv, stack(self.role), self.size
         c.setLineWidth(0.6)
-        y = self.height - self.PITCH + 3 * mm
-        x = max((fonts.width(label, size) for label in self.labels), default=0) + 2 * mm
-        for label in self.labels:
-            fonts.draw(c, 0, y, label, size)
-            c.line(x, y - 1.5 * mm, x + self.LINE, y - 1.5 * mm)
-            y -= self.PITCH
+        top = self.height - self.PITCH + 3 * mm
+        columns = [self.labels[k::self.columns] for k in range(self.columns)]
+        widths = [max((fonts.width(label, size) for label in labels), default=0) + 2 * mm
+                  for labels in columns]
+        gap = 6 * mm  # between a line and the next column's labels
+        line = min(self.LINE, (self.width - sum(widths) - gap * (self.columns - 1))
+                   / self.columns)
+        left = 0.0
+        for labels, width in zip(columns, widths):
+            y = top
+            for label in labels:
+                fonts.draw(c, left, y, label, size)
+                c.line(left + width, y - 1.5 * mm, left + width + line, y - 1.5 * mm)
+                y -= self.PITCH
+            left += width + line + gap
+        y = top - (self.rows - 1 - (1 if self.issuer else 0)) * self.PITCH
         right = self.width - 2 * size  # 右空二字
         if self.issuer:
             fonts.draw(c, right, y, self.issuer, size, align="right")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from evalapp.reports.fonts import FANG, FontStack, stack
@@ -282,7 +283,7 @@ def draw_watermark(canvas, text: str, font: FontStack, page_size=None) -> None:
 def draw_outline(canvas, font_name: str, char: str, x: float, y: float, size: float) -> float:
     """Fill the outline of ``char`` from the registered TrueType font ``font_name`` at
     (x, y) as a vector path; returns the advance width."""
-    from fontTools.pens.basePen import BasePen
+    from fontTools.pens.basePen import BasePen  # fontTools only for a draft (start-up time)
 
     glyph_set, cmap, units = _outlines(font_name)
     glyph = cmap.get(ord(char))
@@ -316,8 +317,7 @@ _OUTLINE_CACHE: dict[str, tuple] = {}
 def _outlines(font_name: str):
     """(glyph set, cmap, units per em) of a registered font, read with fontTools."""
     if font_name not in _OUTLINE_CACHE:
-        from fontTools.ttLib import TTFont
-        from reportlab.pdfbase import pdfmetrics
+        from fontTools.ttLib import TTFont  # only for a draft's watermark (start-up time)
 
         face = pdfmetrics.getFont(font_name).face
         font = TTFont(face.filename, fontNumber=getattr(face, "subfontIndex", 0) or 0,

@@ -75,5 +75,10 @@ class Robustness:
     def flip(self, department: str) -> Flip | None:
         return next((f for f in self.flips if f.department == department), None)
 
+    def fragile_serials(self) -> dict[str, list[str]]:
+        """Per department that 1 or 2 ballots could flip: the 票号 its witness changes (the
+        paper ballots the supervisors re-check against the entry)."""
+        return {f.department: [c.serial for c in f.changes] for f in self.flips if f.fragile}
+
 
 OUTCOME_WORDS = {COMMEND: "通报表扬", ADMONISH: "诫勉谈话", NONE: "无", UNSCORED: "无有效评分"}

@@ -18,8 +18,9 @@ from evalapp.reports.notice_pdf import (
     default_notice_options,
     write_notice,
 )
-from evalapp.reports.tally_sheet_pdf import audit_chain_head, write_tally_sheet
+from evalapp.reports.tally_sheet_pdf import ChainHead, write_tally_sheet
 from evalapp.scan.sheet_pdf import SheetOptions, next_number, write_sheets
+from evalapp.services.audit_chain import check_chain
 from evalapp.services.context import SYSTEM, Actor
 from evalapp.services.evaluations import is_final
 from evalapp.services.finalise import final_results
@@ -76,6 +77,14 @@ class MadeDocument:
     final: bool
     digest: str
     evaluation: str
+
+
+def audit_chain_head(db) -> ChainHead | None:
+    """The audit log's newest entry as the 计票核对单 prints it (read by check_chain)."""
+    report = check_chain(db)
+    if not report.head:
+        return None
+    return ChainHead(report.head, report.rows, len(report.breaks))
 
 
 def notice_date(db, evaluation_id: int) -> dt.date | None:

@@ -8,9 +8,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from evalapp.domain import (
-    GRADE_MODE, MODE_LABELS, ONSITE_COMPONENT, EvaluationData, format_decimal, grades_text,
+    GRADE_MODE, MODE_LABELS, ONSITE_COMPONENT, SCORE_MODE, Category, Component, Department,
+    EvaluationData, Group, Settings, format_decimal, grades_text, parse_quota,
 )
 from evalapp.workbook import layout as L
 
@@ -62,7 +64,6 @@ class _Writer:
 
 
 def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
     return get_column_letter(column)
 
 
@@ -148,9 +149,6 @@ README_LINES = (
 
 def template_data(grade_mode: bool = False) -> EvaluationData:
     """A small, importable example to fill in."""
-    from evalapp.domain import (
-        Category, Component, Department, Group, Settings, SCORE_MODE, parse_quota,
-    )
     settings = Settings(name="20XX年度区级部门工作业绩集中考评", year=2021,
                         mode=GRADE_MODE if grade_mode else SCORE_MODE)
     return EvaluationData(

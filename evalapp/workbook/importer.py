@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from evalapp.workbook import layout as L
 from evalapp.workbook.ballot_sheet import BallotReader
 from evalapp.workbook.settings_sheet import read_settings
 from evalapp.workbook.sheets import ImportIssue, Names, Sheet, WorkbookError, merge_issues
+from evalapp.workbook.xlsx_reader import read_book
 
 KNOWN_SHEETS = (L.SETTINGS, L.CATEGORIES, L.GROUPS, L.DEPARTMENTS, L.EVALUATORS, L.COMPONENTS,
                 L.COMPONENT_VALUES, L.ADJUSTMENTS, L.BALLOTS, L.README)
@@ -44,7 +45,6 @@ def read_workbook(path: str | Path) -> EvaluationData:
 
 def read_workbook_report(path: str | Path) -> WorkbookImport:
     """Parse a workbook file with its warnings; raise WorkbookError listing every problem."""
-    from evalapp.workbook.xlsx_reader import read_book  # openpyxl only when reading
     book = read_book(path)
     parser = _Parser(book.sheets, book.issues, book.warnings)
     return WorkbookImport(parser.parse(), parser.warnings)
@@ -311,7 +311,8 @@ class _Parser:
                            open_columns=True)
         if sheet is None:
             return []
-        return BallotReader(self, sheet, data).read()
+        return BallotReader(sheet, data, self.group_names, self.department_names, self.issue,
+                            self.warn).read()
 
     def check_tie_break(self, settings: Settings, groups: list[Group]) -> None:
         names = Names()
@@ -330,7 +331,6 @@ class _Parser:
 def _exact_text(values: list[Decimal]) -> str:
     """The exact sum of a few bounded decimals, as text (a context wide enough never to
     round, also when the text is made)."""
-    from decimal import localcontext
     with localcontext() as context:
         context.prec = 200
         return format_decimal(sum(values, Decimal(0)))

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
 from evalapp.domain import format_decimal
 from evalapp.marks import to_decimal
 
@@ -73,7 +75,6 @@ def shown(fmt: str) -> Shown | None:
 
 def style_shows(book) -> dict[int, Shown]:
     """Style id → how its number format shows numbers, for the styles that matter."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
     result = {}
     custom = book._number_formats
     for style_id, style in enumerate(book._cell_styles):

@@ -1,10 +1,11 @@
 """Opening an .xlsx workbook safely and reading what Excel shows (issue 12).
 
-Before anything is parsed the file's kind is recognised (.xls, encrypted, .xlsm, not a
-workbook) and its size bounded (uncompressed size, declared used range, rows, columns, cells).
-Cells are then read sparsely, one pass: a formula gives its saved result (with a warning) or
-is refused when none was saved; error values, merged ranges and percent-formatted marks are
-refused; a number formatted as a percentage elsewhere becomes the text shown ("10%").
+Before anything is parsed the file's kind is recognised and its size bounded (xlsx_file),
+then each sheet's declared used range, rows, columns and cells. Plain sheets are read by
+calamine (plain_scan, fast_values); any other cell by cell with openpyxl, one pass: a
+formula gives its saved result (with a warning) or is refused when none was saved; error
+values, merged ranges and percent-formatted marks are refused; a number formatted as a
+percentage elsewhere becomes the text shown ("10%").
 """
 
 from __future__ import annotations
@@ -12,35 +13,31 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from evalapp.textnorm import identifier, identifier_key
 from evalapp.workbook import layout as L
-from evalapp.workbook.fast_values import calamine_rows, open_calamine, plain_sheet
+from evalapp.workbook.fast_values import calamine_rows, open_calamine
 from evalapp.workbook.number_formats import style_shows
+from evalapp.workbook.plain_scan import plain_cells
 from evalapp.workbook.sheets import ImportIssue, WorkbookError, text_of
+from evalapp.workbook.xlsx_file import check_file, fatal
 
 MAX_ROWS = 100_000          # rows in one sheet (a city evaluation has a few thousand ballots)
 MAX_COLUMNS = 2_000         # columns in one sheet (one per department in 选票)
 MAX_CELLS = 6_000_000       # cells in the whole workbook, blank formatted ones included
-MAX_UNCOMPRESSED = 512 * 2**20  # bytes of XML once unzipped
-MAX_STRINGS = 64 * 2**20    # bytes of the shared-strings part (all of it is held in memory)
-MAX_RATIO = 100             # unzipped / zipped, for entries over 1 MB (a zip bomb is ~1000)
-MAX_ENTRIES = 5_000         # files inside the zip
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 DIMENSION_WINDOW = 64 * 1024  # the declared range comes before the cells
 USE_CALAMINE = True         # plain sheets through python-calamine (tests compare both ways)
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTED_MARKS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 READ_ONLY_SHEETS = (L.README,)  # ignored on import: neither read nor checked
-FILE = ""  # ImportIssue.sheet of a problem with the whole file ("工作簿文件:...")
 
 
 @dataclass
@@ -57,14 +54,13 @@ def read_book(path: str | Path, only: str | None = None) -> BookRead:
     be read at all (wrong kind, too large, ambiguous or hidden sheets)."""
     path = Path(path)
     check_file(path)
-    import openpyxl
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's English warnings never reach the user
         try:
             with _LOADING, _unsized_sheets():
                 book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception:  # any failure of a file already checked to be a zip: say so in Chinese
-            raise _fatal("无法读取:文件已损坏,或不是 Excel 保存的 .xlsx 工作簿"
+            raise fatal("无法读取:文件已损坏,或不是 Excel 保存的 .xlsx 工作簿"
                          "(请在 Excel 中打开并另存为 .xlsx 后再导入)") from None
         reader = _BookReader(book, only, path)
         try:
@@ -82,92 +78,12 @@ _LOADING = threading.Lock()
 def _unsized_sheets():
     """openpyxl's read-only sheets parse their whole XML when it declares no range, just to
     size themselves; the import checks the range itself (check_dimension) and never asks."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     original = ReadOnlyWorksheet._get_size
     ReadOnlyWorksheet._get_size = lambda self: None
     try:
         yield
     finally:
         ReadOnlyWorksheet._get_size = original
-
-
-def _fatal(message: str, sheet: str = FILE) -> WorkbookError:
-    return WorkbookError([ImportIssue(sheet, None, None, None, message)])
-
-
-def check_file(path: Path) -> None:
-    """Refuse, in words a user understands, anything that is not a plain .xlsx workbook of a
-    reasonable size."""
-    if not path.exists():
-        raise _fatal(f"找不到文件“{path}”")
-    if path.is_dir():
-        raise _fatal(f"“{path}”是文件夹,不是工作簿文件")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        raise _fatal(f"无法打开文件“{path}”(没有读取权限,或文件正被占用)") from None
-    if not head:
-        raise _fatal("文件是空的(0 字节),不是 Excel 工作簿")
-    if head == OLE_MAGIC:
-        raise _fatal(_ole_message(path))
-    if not zipfile.is_zipfile(path):
-        if head.startswith(b"PK"):
-            raise _fatal("工作簿文件不完整或已损坏(可能没有复制或下载完整),无法读取:"
-                         "请重新复制原文件,或在 Excel 中打开后另存再导入")
-        raise _fatal(_not_zip_message(path))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _check_archive(path, archive)
-    except zipfile.BadZipFile:
-        raise _fatal("工作簿文件已损坏(压缩包结构不完整),无法读取") from None
-
-
-def _ole_message(path: Path) -> str:
-    """An OLE compound file: an encrypted (password-protected) .xlsx, or an old .xls."""
-    data = path.read_bytes()[: 4 * 2**20]
-    if any(mark in data for mark in ENCRYPTED_MARKS):
-        return ("工作簿设置了打开密码(文件已加密),无法读取:请在 Excel 中用密码打开,"
-                "在“文件 → 信息 → 保护工作簿 → 用密码进行加密”中清除密码,保存后再导入")
-    return ("这是旧版 Excel 97-2003 工作簿(.xls),不能直接导入:请在 Excel 中打开,"
-            "“另存为”Excel 工作簿(.xlsx)后再导入")
-
-
-def _not_zip_message(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return f"这是文本文件({suffix}),不是 Excel 工作簿:请在 Excel 中另存为 .xlsx 后再导入"
-    return ("文件不是 Excel 工作簿(.xlsx),内容无法识别:请选择用 Excel 保存的 .xlsx 文件"
-            + (f"(此文件的扩展名为“{suffix}”)" if suffix and suffix != ".xlsx" else ""))
-
-
-def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
-    infos = archive.infolist()
-    names = {info.filename for info in infos}
-    if "mimetype" in names and "content.xml" in names:
-        raise _fatal("这是 OpenDocument 表格(.ods),不是 Excel 工作簿:"
-                     "请另存为 Excel 工作簿(.xlsx)后再导入")
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise _fatal("文件是压缩包,但不是 Excel 工作簿(.xlsx):请选择用 Excel 保存的 .xlsx 文件")
-    content_types = archive.read("[Content_Types].xml")[: 2**20]
-    if (path.suffix.lower() == ".xlsm" or b"macroEnabled" in content_types
-            or any(n.lower().endswith("vbaproject.bin") for n in names)):
-        raise _fatal("这是启用宏的工作簿(.xlsm),为安全起见不导入:请在 Excel 中“另存为”"
-                     "Excel 工作簿(.xlsx,不含宏)后再导入")
-    if len(infos) > MAX_ENTRIES:
-        raise _fatal(f"工作簿内部文件过多({len(infos)} 个,上限 {MAX_ENTRIES}),不像考评工作簿")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED:
-        raise _fatal(f"工作簿解压后有 {total // 2**20} MB,超过上限 {MAX_UNCOMPRESSED // 2**20} MB:"
-                     "请删除多余的工作表、行、列或格式后再导入")
-    for info in infos:
-        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_STRINGS:
-            raise _fatal(f"工作簿中的文字共有 {info.file_size // 2**20} MB,超过上限 "
-                         f"{MAX_STRINGS // 2**20} MB,不像考评工作簿:请删除多余的内容后再导入")
-        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _fatal(f"工作簿内部文件“{info.filename}”的压缩比异常"
-                         f"({info.compress_size} 字节解压后为 {info.file_size} 字节),"
-                         "可能是恶意构造的文件,不导入")
 
 
 class _CellParser(WorkSheetParser):
@@ -242,7 +158,7 @@ class _BookReader:
             with ws._get_source() as source:
                 head = source.read(DIMENSION_WINDOW)
         except Exception:
-            raise _fatal("工作表内容已损坏,无法读取", name) from None
+            raise fatal("工作表内容已损坏,无法读取", name) from None
         found = DIMENSION.search(head.split(b"<sheetData", 1)[0])
         if found is None:
             return  # no declared range: the cells are checked one by one as they are read
@@ -252,7 +168,7 @@ class _BookReader:
             return
         if (max_row or 0) > MAX_ROWS or (max_col or 0) > MAX_COLUMNS:
             corner = f"{get_column_letter(min(max_col or 1, 18278))}{max_row}"
-            raise _fatal(f"已用区域到 {corner}({max_row} 行 × {max_col} 列),超过上限"
+            raise fatal(f"已用区域到 {corner}({max_row} 行 × {max_col} 列),超过上限"
                          f"({MAX_ROWS} 行、{MAX_COLUMNS} 列):请删除多余的行和列"
                          "(选中后“删除”,不是清除内容)后保存再导入", name)
 
@@ -262,16 +178,15 @@ class _BookReader:
 
     def read_plain(self, ws, raw: bool) -> list | None:
         """A sheet with nothing but values, read by calamine; None for any other sheet."""
-        try:
-            xml = self.book._archive.read(ws._worksheet_path)
-        except Exception:
-            return None
         special = set(self.styles) | set(self.book._date_formats) \
             | set(self.book._timedelta_formats)
-        cells = xml.count(b"<c ")
-        if self.cells + cells > MAX_CELLS or not plain_sheet(xml, special, MAX_ROWS, MAX_CELLS):
+        try:
+            with self.book._archive.open(ws._worksheet_path) as stream:
+                cells = plain_cells(stream, special, MAX_ROWS, MAX_CELLS)
+        except Exception:
             return None
-        del xml
+        if cells is None or self.cells + cells > MAX_CELLS:
+            return None
         if self.calamine is None:
             self.calamine = open_calamine(self.path) or False
         if self.calamine is False:
@@ -309,7 +224,7 @@ class _BookReader:
         except WorkbookError:
             raise
         except Exception:
-            raise _fatal("工作表内容已损坏,无法读取(请在 Excel 中打开并另存后再导入)",
+            raise fatal("工作表内容已损坏,无法读取(请在 Excel 中打开并另存后再导入)",
                          name) from None
         table = _dense(rows)
         self.report(name, table, problems, formulas, merged)
@@ -320,7 +235,7 @@ class _BookReader:
         far = max((c["column"] for c in cells), default=0)
         if number > MAX_ROWS or far > MAX_COLUMNS or self.cells > MAX_CELLS:
             where = f"{get_column_letter(min(max(far, 1), 18278))}{number}"
-            raise _fatal(f"单元格 {where} 超出可读取的范围(上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列,"
+            raise fatal(f"单元格 {where} 超出可读取的范围(上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列,"
                          f"整个工作簿 {MAX_CELLS} 个单元格):请删除多余的行和列后保存再导入", name)
 
     def value(self, cell: dict, styles, percent_shown, problems, formulas) -> object:

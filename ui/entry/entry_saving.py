@@ -20,14 +20,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from evalapp.ballot_status import PENDING
 from evalapp.services import ballots
-from evalapp.services.progress import (
-    PENDING,
-    GroupProgress,
-    RecentBallot,
-    SerialState,
-    entry_progress,
-)
+from evalapp.services.progress import GroupProgress, RecentBallot, SerialState
 from evalapp.services.stations import save_ballot
 from ui import tasks
 from ui.operations import BALLOTS, Op, error_text
@@ -60,14 +55,9 @@ class Saved:
 
 def save_and_count(db, actor, evaluation_id: int, entry: ballots.BallotInput,
                    uid: str) -> Saved:
-    """The save and the progress it leads to, both on the worker thread. A save that brings
-    its own progress (counted in its transaction: branch w-arch) is taken at its word; until
-    then the progress service counts again after the save."""
+    """The save on the worker thread, with the progress counted in its own transaction."""
     info = save_ballot(db, actor, evaluation_id, entry, uid)
-    progress = getattr(info, "progress", None)
-    if progress is None:
-        progress = entry_progress(db, actor, evaluation_id)
-    return Saved(info, progress)
+    return Saved(info, info.progress)
 
 
 class BackgroundSaving:
