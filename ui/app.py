@@ -9,11 +9,43 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 STARTED = time.perf_counter()
 
-from evalapp.paths import default_database_path
+from PySide6.QtCore import QCoreApplication  # noqa: E402 (after the start-up clock)
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+)
+
+from evalapp import __version__  # noqa: E402
+from evalapp.db.engine import open_database  # noqa: E402
+from evalapp.db.urls import needs_password, scrub, shown, with_password  # noqa: E402
+from evalapp.domain import DomainError  # noqa: E402
+from evalapp.paths import default_database_path, is_frozen, resource  # noqa: E402
+from evalapp.reports.notice_pdf import write_notice  # noqa: E402
+from evalapp.services import backup  # noqa: E402
+from evalapp.services.backup import automatic_backup  # noqa: E402
+from evalapp.services.context import ADMIN, Actor  # noqa: E402
+from evalapp.services.demo import create_demo  # noqa: E402
+from evalapp.services.evaluations import latest_evaluation_id, list_evaluations  # noqa: E402
+from evalapp.services.restore import restore  # noqa: E402
+from evalapp.services.results import compute_results  # noqa: E402
+from ui import preferences, qt_chinese, wheel_guard  # noqa: E402
+from ui.context import AppContext  # noqa: E402
+from ui.exception_hook import install  # noqa: E402
+from ui.fonts import apply_ui_font  # noqa: E402
+from ui.icons import app_icon  # noqa: E402
+from ui.operators.sign_in_dialog import SignInDialog  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.shell.registry import page_classes  # noqa: E402
+from ui.shell.start_dialog import StartDialog  # noqa: E402
+from ui.style import STYLES, apply_style, style_sheet  # noqa: E402
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -31,9 +63,6 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 
 def open_with_demo(target: str):
     """Open the database; an empty one gets the demo evaluations."""
-    from evalapp.db.engine import open_database
-    from evalapp.services.demo import create_demo
-    from evalapp.services.evaluations import list_evaluations
     db = open_database(target)
     if not list_evaluations(db):
         create_demo(db)
@@ -47,7 +76,6 @@ def selftest() -> int:
     try:
         _selftest_steps()
     except Exception as exc:  # noqa: BLE001 - the report is the point
-        import traceback
         traceback.print_exc()
         print(f"selftest FAILED: {exc.__class__.__name__}: {exc}")
         return 1
@@ -56,23 +84,13 @@ def selftest() -> int:
 
 
 def _selftest_steps() -> None:
-    from PySide6.QtWidgets import QApplication
 
-    from evalapp import __version__
-    from evalapp.paths import is_frozen, resource
-    from evalapp.reports.notice_pdf import write_notice
-    from evalapp.services.evaluations import latest_evaluation_id
-    from evalapp.services.results import compute_results
-    from ui.fonts import apply_ui_font
-    from ui.icons import app_icon
-    from ui.style import STYLES, style_sheet
     print(f"evalapp {__version__}, {'bundle' if is_frozen() else 'source'}, "
           f"resources {resource()}")
     app = QApplication.instance() or QApplication([])
     print(f"Qt platform {app.platformName()}, font {apply_ui_font(app)}")
     if not install_translator(app):
         raise RuntimeError("Qt's Chinese catalogue (qtbase_zh_CN.qm) missing")
-    from PySide6.QtCore import QCoreApplication
     print(f"Qt zh_CN: {QCoreApplication.translate('QFileDialog', '&Look in:')}")
     sheets = {name: len(style_sheet(name)) for name in STYLES}
     if app_icon().isNull() or not all(sheets.values()):
@@ -90,7 +108,7 @@ def _selftest_steps() -> None:
         result = results.result
         print(f"tally: {len(result.departments)} departments, {result.valid_ballots} valid "
               f"ballots, digest {result.digest[:12]}")
-        from evalapp.scan.sample import check_sample
+        from evalapp.scan.sample import check_sample  # OpenCV: loaded by the selftest only
         print(check_sample(results.data))
         pdf = write_notice(results)
         if not pdf.startswith(b"%PDF"):
@@ -103,12 +121,6 @@ def measure_start(target: str) -> int:
     start backup, style, the main window with every page shown; then print and exit."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from evalapp.db.engine import open_database
-    from evalapp.services.context import ADMIN, Actor
-    from evalapp.services.evaluations import latest_evaluation_id, list_evaluations
-    from ui.context import AppContext
-    from ui.shell.main_window import MainWindow
-    from ui.shell.registry import page_classes
     app = prepare_application([sys.argv[0]])
     if not check_database_file(target):
         return 1
@@ -129,18 +141,11 @@ def measure_start(target: str) -> int:
 
 def prepare_application(argv: list[str]):
     """QApplication with name, icon, Chinese Qt dialogs, the bundled font and the style."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui import preferences
-    from ui.fonts import apply_ui_font
-    from ui.icons import app_icon
-    from ui.style import apply_style
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("集中考评计分系统")
     app.setOrganizationName("evalapp")
     app.setWindowIcon(app_icon())
     install_translator(app)
-    from ui import wheel_guard
     wheel_guard.install(app)
     apply_ui_font(app)
     apply_style(app, preferences.style_name())
@@ -149,7 +154,6 @@ def prepare_application(argv: list[str]):
 
 def install_translator(app) -> bool:
     """Qt's own Chinese strings (是/否/取消 in message boxes, the file and print dialogs)."""
-    from ui import qt_chinese
     return qt_chinese.install(app)
 
 
@@ -160,18 +164,11 @@ def start_session(db, parent=None, demo_if_empty: bool = False,
 
     Returns an AppContext, or None when the operator cancelled.
     """
-    from PySide6.QtWidgets import QDialog
-
-    from evalapp.services.evaluations import latest_evaluation_id, list_evaluations
-    from ui.context import AppContext
-    from ui.operators.sign_in_dialog import SignInDialog
-    from ui.shell.start_dialog import StartDialog
     sign_in = SignInDialog(db, parent)
     if sign_in.exec() != QDialog.DialogCode.Accepted or sign_in.actor is None:
         return None
     ctx = AppContext(db, sign_in.actor)
     if demo_if_empty and not list_evaluations(db):
-        from evalapp.services.demo import create_demo
         create_demo(db, ctx.actor)
     evaluations = list_evaluations(db)
     if evaluations:
@@ -188,10 +185,6 @@ def start_session(db, parent=None, demo_if_empty: bool = False,
 def check_database_file(target: str, parent=None) -> bool:
     """PRAGMA integrity_check at start; a damaged file leads to an offer to restore the latest
     good backup (issue 6). False: the program should not go on."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from evalapp.services import backup
-    from evalapp.services.restore import restore
     path = backup.local_file(target)
     if path is None or not path.exists():
         return True
@@ -224,9 +217,6 @@ def check_database_file(target: str, parent=None) -> bool:
 def ask_password(target: str, parent=None) -> str | None:
     """A server address without a password: ask for it once for this session (it is never
     stored). None: the user cancelled."""
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-    from evalapp.db.urls import needs_password, shown, with_password
     if not needs_password(target):
         return target
     password, ok = QInputDialog.getText(parent, "连接数据库服务器",
@@ -238,8 +228,6 @@ def ask_password(target: str, parent=None) -> str | None:
 
 def start_backup(db) -> None:
     """The automatic backup at start (rotated); a failure is reported, never fatal."""
-    from evalapp.domain import DomainError
-    from evalapp.services.backup import automatic_backup
     if db.file_path is None:
         return
     try:
@@ -254,15 +242,7 @@ def run(argv: list[str]) -> int:
         return selftest()
     if args.measure_start:
         return measure_start(args.db or str(default_database_path()))
-    from PySide6.QtWidgets import QMessageBox
 
-    from evalapp.db.engine import open_database
-    from evalapp.db.urls import scrub
-    from evalapp.domain import DomainError
-    from ui import preferences
-    from ui.exception_hook import install
-    from ui.shell.main_window import MainWindow
-    from ui.shell.registry import page_classes
     app = prepare_application(argv)
     install()
     remembered_db = args.db is not None

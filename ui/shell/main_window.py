@@ -6,26 +6,27 @@ sheet, shortcuts, About). With ``remember`` set (the real program), geometry and
 
 from __future__ import annotations
 
+
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QListWidget,
+    QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QListWidget,
     QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
 )
 
 from evalapp import APP_NAME
-from evalapp.domain import DomainError
 from evalapp.services.context import ENTER, MANAGE
-from evalapp.services.evaluations import get_data, get_settings, is_final, list_evaluations
+from evalapp.services.evaluations import get_settings, is_final
 from ui import preferences, wheel_guard
 from ui.shell.batch_actions import export_station_batch, import_station_batches, issue_station_kit
 from ui.context import AppContext, ChangeWatcher
 from ui.icons import app_icon, icon
 from ui.common.base import Page
 from ui.entry.entry_page import EntryPage
+from ui.operators.sign_in_dialog import SignInDialog
 from ui.scan.scan_menu import ScanMenu
+from ui.shell.window_actions import WindowActions
 from ui.style import STYLES, apply_style, current_style
-from ui.tasks import run_in_background
 
 
 def _start_action(name: str):
@@ -47,7 +48,7 @@ def _scrolling(page: Page) -> QScrollArea:
     return area
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, QMainWindow):
     def __init__(self, ctx: AppContext, page_classes: list[type[Page]], parent=None):
         super().__init__(parent)
         self.page_classes = list(page_classes)
@@ -139,7 +140,6 @@ class MainWindow(QMainWindow):
             return
         old = self.ctx
         self._end_session()
-        from ui.operators.sign_in_dialog import SignInDialog
         dialog = SignInDialog(old.db, self, signed_out=old.actor.name)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
             self.close()
@@ -231,35 +231,6 @@ class MainWindow(QMainWindow):
         for action in self.style_actions.actions():
             action.setChecked(action.data() == applied)
 
-    def update_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        recent = preferences.recent_files() if self.remember else self._recent_session
-        for number, (kind, path) in enumerate(recent, start=1):
-            label = f"&{number} {kind}:{path}" if number < 10 else f"{kind}:{path}"
-            action = menu.addAction(label)
-            action.setToolTip(f"从该工作簿导入为新的考评:{path}")
-            action.triggered.connect(lambda _=False, p=path: self.import_recent(p))
-        if not recent:
-            menu.addAction("(还没有导入或导出过工作簿)").setEnabled(False)
-        else:
-            menu.addSeparator()
-            menu.addAction("清除列表", self.clear_recent)
-
-    def add_recent(self, kind: str, path: str) -> None:
-        if self.remember:
-            preferences.add_recent_file(kind, path)
-        else:
-            self._recent_session = [(kind, path)] + [r for r in self._recent_session
-                                                     if r[1] != path][:7]
-        self.update_recent_menu()
-
-    def clear_recent(self) -> None:
-        if self.remember:
-            preferences.clear_recent_files()
-        self._recent_session = []
-        self.update_recent_menu()
-
     # -- pages and title -------------------------------------------------------------------
     def show_page(self, index: int) -> None:
         if 0 <= index < len(self.pages):
@@ -330,93 +301,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}({'定稿' if final else '初步'}) — {APP_NAME} — {actor}")
         self.status_label.setText("正式结果" if final else "初步结果(未定稿)")
         return final
-
-    # -- actions -------------------------------------------------------------------------
-    def choose_evaluation(self) -> None:
-        evaluations = list(reversed(list_evaluations(self.ctx.db)))
-        if not evaluations:
-            return
-        labels = [f"{e.name}({e.status_label},编号 {e.id})" for e in evaluations]
-        current = next((i for i, e in enumerate(evaluations)
-                        if e.id == self.ctx.evaluation_id), 0)
-        label, ok = QInputDialog.getItem(self, "切换考评", "考评活动:", labels, current, False)
-        if ok:
-            self.ctx.set_evaluation(evaluations[labels.index(label)].id)
-
-    def begin(self, action) -> int | None:
-        try:
-            evaluation_id = action(self.ctx, self)
-        except DomainError as exc:
-            QMessageBox.warning(self, "无法完成", str(exc))
-            return None
-        if evaluation_id is not None:
-            self.ctx.set_evaluation(evaluation_id)
-            self.ctx.saved.emit("已打开新的考评活动")
-        return evaluation_id
-
-    def import_workbook(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入考评工作簿", "", "Excel 工作簿 (*.xlsx)")
-        if path:
-            self.import_path(path)
-
-    def import_recent(self, path: str) -> None:
-        from pathlib import Path
-        if not Path(path).exists():
-            QMessageBox.warning(self, "找不到文件", f"文件已不存在:{path}")
-            return
-        answer = QMessageBox.question(self, "导入工作簿",
-                                      f"从下面的工作簿导入,建立一个新的考评活动吗?\n{path}\n"
-                                      "(现有的考评活动不受影响)")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.import_path(path)
-
-    def import_path(self, path: str) -> None:
-        from ui.shell.workbook_import import import_workbook_file
-        imported = self.begin(lambda ctx, parent: import_workbook_file(ctx, parent, path))
-        if imported is not None:
-            self.add_recent("导入", path)
-
-    def export_workbook(self) -> None:
-        if self.ctx.evaluation_id is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "导出考评工作簿", "考评数据.xlsx",
-                                              "Excel 工作簿 (*.xlsx)")
-        if not path:
-            return
-        from evalapp.workbook.exporter import write_workbook  # openpyxl: not at start
-        db, evaluation_id = self.ctx.db, self.ctx.evaluation_id
-        run_in_background(lambda: write_workbook(get_data(db, evaluation_id), path),
-                          lambda _: self._exported(path),
-                          lambda exc: QMessageBox.warning(self, "导出失败", str(exc)), self,
-                          "正在导出工作簿……")
-
-    def _exported(self, path: str) -> None:
-        self.add_recent("导出", path)
-        self.ctx.saved.emit(f"已导出 {path}")
-
-    # -- help ----------------------------------------------------------------------------
-    def show_guide(self, chapter: int = 0) -> None:
-        from ui.help.guide import GuideWindow
-        if self.guide is None:
-            self.guide = GuideWindow(self, chapter)
-        self.guide.show()
-        self.guide.raise_()
-        self.guide.activateWindow()
-
-    def show_rules(self) -> None:
-        from ui.help.rules_sheet import RulesSheetDialog
-        if self.ctx.evaluation_id is None:
-            QMessageBox.information(self, "监票人规则说明", "请先打开一个考评活动。")
-            return
-        RulesSheetDialog(get_data(self.ctx.db, self.ctx.evaluation_id), self).exec()
-
-    def show_shortcuts(self) -> None:
-        from ui.help.shortcuts import ShortcutsDialog
-        ShortcutsDialog(self.menuBar(), self).exec()
-
-    def about(self) -> None:
-        from ui.help.about import show_about
-        show_about(self)
 
     # -- remembered state ----------------------------------------------------------------
     def restore_state(self) -> None:
