@@ -9,6 +9,7 @@ SUBCOMMANDS = {"import", "results", "robustness", "export", "template", "demo", 
 
 
 def main() -> int:
+    # Imported by the path taken: the command line never loads Qt, the GUI never the CLI.
     if len(sys.argv) > 1 and sys.argv[1] in SUBCOMMANDS:
         from evalapp.cli import main as cli_main
         return cli_main(sys.argv[1:])

@@ -9,7 +9,12 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from evalapp import __name__ as package
+from evalapp.db.urls import scrub
 from evalapp.domain import DomainError
+from evalapp.paths import user_data_dir
 
 MESSAGE = ("程序遇到了一个意外错误,刚才的操作没有完成。\n\n"
            "已经保存的选票和设置不受影响:每次保存都是一个完整的操作,没完成的修改已全部撤销。\n"
@@ -19,17 +24,14 @@ _busy = False
 
 def report_text(exc_type, exc, tb) -> str:
     """A diagnostic report: when, where, versions and the traceback (no ballot data)."""
-    from evalapp import __name__ as package
     lines = [f"集中考评计分系统 诊断报告  {datetime.now():%Y-%m-%d %H:%M:%S}",
              f"程序包:{package}  Python {sys.version.split()[0]}  {platform.platform()}",
              f"冻结(打包)运行:{getattr(sys, 'frozen', False)}", "",
              "".join(traceback.format_exception(exc_type, exc, tb))]
-    from evalapp.db.urls import scrub
     return scrub("\n".join(lines))  # never a database password in a report
 
 
 def default_report_path() -> Path:
-    from evalapp.paths import user_data_dir
     return user_data_dir() / f"诊断报告-{datetime.now():%Y%m%d-%H%M%S}.txt"
 
 
@@ -42,7 +44,6 @@ def save_report(text: str, path: str | Path) -> Path:
 
 def show_error_dialog(text: str, parent=None) -> None:
     """The dialog: the message, the report under 详细信息, and a 保存诊断报告… button."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
     box = QMessageBox(QMessageBox.Icon.Critical, "意外错误", MESSAGE, parent=parent)
     box.setDetailedText(text)
     save = box.addButton("保存诊断报告…", QMessageBox.ButtonRole.ActionRole)
@@ -70,7 +71,6 @@ def handle_exception(exc_type, exc, tb) -> None:
         return
     _busy = True
     try:
-        from PySide6.QtWidgets import QApplication, QMessageBox
         if QApplication.instance() is None:
             return
         if isinstance(exc, DomainError):

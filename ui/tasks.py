@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 _synchronous = False
@@ -90,7 +90,6 @@ def run_with_progress(work: Callable[[], object], parent: QWidget | None = None,
     (or raise its exception) once done. For steps whose caller needs the answer."""
     if _synchronous:
         return work()
-    from PySide6.QtCore import QEventLoop
     loop = QEventLoop()
     outcome: dict[str, object] = {}
 

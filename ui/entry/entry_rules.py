@@ -3,9 +3,12 @@ and a ballot a clerk may not open (double entry keeps the two entries independen
 
 from __future__ import annotations
 
-from evalapp.services.ballots import BallotInfo
+from PySide6.QtWidgets import QMessageBox
+
 from evalapp.ballot_status import CONFIRMED, CONFLICT
+from evalapp.services.ballots import BallotInfo
 from evalapp.services.progress import SerialState
+from ui.common.reason_dialog import ReasonDialog
 from ui.entry.entry_header import next_serial
 
 VOID_REASONS = ["字迹无法辨认", "填写不规范", "非本次考评选票", "重复投票"]
@@ -57,9 +60,6 @@ def refusal_to_open(info: BallotInfo, double_entry: bool, is_admin: bool) -> str
 def ask_void_or_restore(parent, info) -> tuple[str | None, str] | None:
     """Ask how to change a ballot's void state: (reason, or None to restore; status message),
     or None when the clerk cancelled."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from ui.common.reason_dialog import ReasonDialog
     if info.void_reason:
         if QMessageBox.question(parent, "恢复选票", f"票号 {info.serial} 已作废(原因:"
                                 f"{info.void_reason})。恢复为正常选票吗?"
@@ -74,7 +74,6 @@ def ask_void_or_restore(parent, info) -> tuple[str | None, str] | None:
 
 def ask_withdraw_reason(parent, info) -> str | None:
     """Ask why a ballot is withdrawn (None: the administrator cancelled)."""
-    from ui.common.reason_dialog import ReasonDialog
     return ReasonDialog.get_reason(
         parent, "撤回选票", f"撤回选票 票号 {info.serial}({info.group})。撤回用于没有对应纸质选票"
         "的记录(重复录入、录错评委类别、未发出的票号):撤回后这张票不计入收回、有效或无效,"

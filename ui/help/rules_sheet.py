@@ -9,12 +9,19 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QMessageBox, QPushButton, QTextBrowser, QVBoxLayout,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
 )
 
 from evalapp.domain import EvaluationData
 from evalapp.reports.rules_pdf import SHEET_TITLE, rules_paragraphs, write_rules
 from ui.icons import icon
+from ui.printing.printer import new_printer, print_with_dialog
 
 
 def rules_html(data: EvaluationData) -> str:
@@ -72,7 +79,6 @@ class RulesSheetDialog(QDialog):
         return Path(path)
 
     def print_sheet(self) -> int:
-        from ui.printing.printer import new_printer, print_with_dialog
         data = QByteArray(write_rules(self.data))
         buffer = QBuffer(data, self)
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

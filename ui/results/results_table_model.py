@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyle
 
 from evalapp.outcome_words import (  # the words are re-exported for the score chart
     ADMONISH_WORD,
@@ -265,7 +266,6 @@ _HEADER_TIPS = {
 
 
 def _flag_icon():
-    from PySide6.QtWidgets import QApplication, QStyle
     return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 from evalapp.services.context import ENTER
 from ui import preferences
 from ui.context import AppContext
+from ui.scan.report_dialog import ScanReportDialog
 
 
 class _StatusLabel(QLabel):
@@ -86,7 +87,6 @@ class ScanMenu:
     def report(self) -> None:
         """The sheets imported while watching, one row each."""
         if self.watcher is not None:
-            from ui.scan.report_dialog import ScanReportDialog
             ScanReportDialog(self.watcher.sheets, self.watcher.counts, self.window,
                              "监视扫描文件夹:已导入的评分表").exec()
 
