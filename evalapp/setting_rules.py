@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from fractions import Fraction
 
 from evalapp.domain import TIE_EXCELLENT, TIE_ONSITE, format_decimal
 
@@ -21,8 +22,9 @@ def weight_total(items: Iterable) -> Decimal:
     return sum((item.weight for item in items), Decimal(0))
 
 
-def weights_complete(total: Decimal) -> bool:
-    """Whether weights (percentages) add up as they must: exactly 100."""
+def weights_complete(total: Decimal | Fraction) -> bool:
+    """Whether weights (percentages) add up as they must: exactly 100 (a Fraction compares
+    exactly too: the importer sums in Fractions so that no context rounds 100.000…004)."""
     return total == HUNDRED
 
 

@@ -21,11 +21,6 @@ from evalapp.setting_rules import trimmed_each_side
 from evalapp.tally_result import (
     NO_SCORE, DepartmentResult, GroupStats, InvalidBallot, PreviousResult, TallyResult,
 )
-# Only for evalapp/workbook/results_xlsx.py, which still imports these from here (the
-# workbook helper's file): every other caller imports evalapp.tally_result. Remove then.
-from evalapp.tally_result import (  # noqa: F401,E402
-    ADMONISH, COMMEND, OUTCOME_LABELS, UNSCORED,
-)
 
 
 class _MarkTable:

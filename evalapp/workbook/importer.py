@@ -14,6 +14,7 @@ from evalapp.domain import (
     Department, DomainError, EvaluationData, Evaluator, Group, Settings, format_decimal,
     parse_quota,
 )
+from evalapp.setting_rules import HUNDRED, min_trim_from, tie_keys, weights_complete
 from evalapp.textnorm import identifier_key
 from evalapp.reports.fonts import missing_glyphs_message
 from evalapp.workbook import layout as L
@@ -25,7 +26,6 @@ from evalapp.workbook.xlsx_reader import read_book
 KNOWN_SHEETS = (L.SETTINGS, L.CATEGORIES, L.GROUPS, L.DEPARTMENTS, L.EVALUATORS, L.COMPONENTS,
                 L.COMPONENT_VALUES, L.ADJUSTMENTS, L.BALLOTS, L.README)
 REQUIRED_SHEETS = (L.SETTINGS, L.GROUPS, L.DEPARTMENTS)
-HUNDRED = Decimal(100)
 MAX_TRIM = 1_000
 MAX_BALLOTS = 1_000_000
 
@@ -173,11 +173,11 @@ class _Parser:
                 weight = None
             trim = row.integer("去掉最高最低分个数", 0, low=0, high=MAX_TRIM)
             # Blank: the default 5, raised to the least allowed value 2k+1 when k > 2.
-            trim_from = row.integer("去极值起始人数", max(5, 2 * (trim or 0) + 1), low=1,
+            trim_from = row.integer("去极值起始人数", max(5, min_trim_from(trim or 0)), low=1,
                                     high=MAX_BALLOTS)
-            if trim is not None and trim_from is not None and trim_from < 2 * trim + 1:
+            if trim is not None and trim_from is not None and trim_from < min_trim_from(trim):
                 row.error("去极值起始人数", f"去掉最高最低各 {trim} 个时,起始人数至少为 "
-                                           f"{2 * trim + 1}")
+                                           f"{min_trim_from(trim)}")
             expected = row.integer("发出票数", None, low=0, high=MAX_BALLOTS)
             recusal = row.flag("回避本部门")
             if name and weight is not None:
@@ -192,7 +192,7 @@ class _Parser:
         """Weights must sum to exactly 100 (Fraction: no context rounds 100.000…004 to 100);
         skipped when some rows were already refused."""
         total = sum((Fraction(w) for w in weights), Fraction(0))
-        if weights and total != 100 and len(weights) == sheet_count(sheet):
+        if weights and not weights_complete(total) and len(weights) == sheet_count(sheet):
             self.issue(sheet.name, f"{what}之和为 {_exact_text(weights)},应恰好为 100",
                        column=column_place(sheet, "权重"))
 
@@ -316,7 +316,7 @@ class _Parser:
 
     def check_tie_break(self, settings: Settings, groups: list[Group]) -> None:
         names = Names()
-        for name in [*self.group_names, TIE_ONSITE, TIE_EXCELLENT]:
+        for name in tie_keys(self.group_names):
             names.define(name)
         keys = []
         for key in settings.tie_break:

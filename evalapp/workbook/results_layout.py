@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evalapp.digest import check_code
-from evalapp.tally import ADMONISH, COMMEND, TallyResult
+from evalapp.tally_result import ADMONISH, COMMEND, TallyResult
 
 FONT_NAME = "宋体"
 FONT_SIZE = 11

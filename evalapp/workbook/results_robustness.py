@@ -12,7 +12,7 @@ from evalapp.rounding import round_half_up
 from evalapp.services.robustness import (
     DEFINITION, STABLE, WEIGHT_DEFINITION, change_words, flip_words, variation_words,
 )
-from evalapp.tally import TallyResult
+from evalapp.tally_result import TallyResult
 from evalapp.workbook.results_layout import (
     BORDER, banner, column_headers, finish, header_block, put,
 )

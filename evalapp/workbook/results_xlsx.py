@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evalapp.domain import ONSITE_COMPONENT, format_decimal
 from evalapp.outcome_words import REPEAT_WORD, VETO_WORD, veto_text
-from evalapp.tally import (
+from evalapp.tally_result import (
     ADMONISH, OUTCOME_LABELS, UNSCORED, DepartmentResult, GroupStats, TallyResult,
 )
 from evalapp.workbook.results_layout import (  # noqa: F401 (print sizes: also asked here)
