@@ -65,7 +65,7 @@ from evalapp.db.engine import open_database  # noqa: E402
 from evalapp.services.ballots import list_ballots  # noqa: E402
 from evalapp.services.context import ADMIN, SYSTEM, Actor  # noqa: E402
 from evalapp.services.evaluations import import_evaluation  # noqa: E402
-from ui import tasks  # noqa: E402
+from ui import heap, tasks  # noqa: E402
 from ui.context import AppContext, ChangeWatcher  # noqa: E402
 from ui.entry.entry_page import EntryPage  # noqa: E402
 from ui.fonts import apply_ui_font  # noqa: E402
@@ -143,7 +143,7 @@ def key(app: QApplication, char: str, modifier=Qt.KeyboardModifier.NoModifier) -
 
 
 def run(app: QApplication, size: tuple[int, int], saves: int, projector_on: bool,
-        type_marks: bool, folder: Path) -> dict:
+        type_marks: bool, folder: Path, keeper: heap.HeapKeeper | None = None) -> dict:
     db, evaluation_id, built = store(*size, folder)
     ctx = AppContext(db, Actor("录入员甲", ADMIN), evaluation_id)
     watcher = ChangeWatcher(ctx)  # as in the main window: hears every change notice
@@ -161,6 +161,9 @@ def run(app: QApplication, size: tuple[int, int], saves: int, projector_on: bool
         projector.refresh_now()
     page.activateWindow()  # the keys go to the entry page, as on the clerk's station
     wait_until(app, lambda: settled(page, projector) and page.isActiveWindow())
+    if keeper is not None:  # the station open a moment before the first paper: one pause
+        settles = keeper.settles
+        wait_until(app, lambda: keeper.settles > settles, heap.IDLE_S + heap.EVERY_S + 2)
     heart = Heartbeat()
     rng = random.Random(1515)
     names = [d.name for d in page.model.departments()]
@@ -249,18 +252,22 @@ def main(argv=None) -> int:
     parser.add_argument("--projector", action="store_true", help="the projector window open")
     parser.add_argument("--type-marks", action="store_true", help="every mark typed with keys")
     parser.add_argument("--sync", action="store_true", help="saves on the GUI thread")
+    parser.add_argument("--no-heap-keeper", action="store_true",
+                        help="without the program's full collections in pauses (ui/heap.py)")
     parser.add_argument("--size", action="append", default=None,
                         help="DEPTSxBALLOTS (repeatable; default 73x300 and 600x4000)")
     args = parser.parse_args(argv)
     tasks.set_synchronous(args.sync)
     app = QApplication.instance() or QApplication([])
     apply_ui_font(app)
+    keeper = None if args.no_heap_keeper else heap.install(app)  # as ui/app.py does
     sizes = [tuple(int(x) for x in s.split("x")) for s in args.size] if args.size else \
         [(73, 300), (200, 1000) if args.quick else (600, 4000)]
     ok = True
     with tempfile.TemporaryDirectory(prefix="evalapp-gui-") as tmp:
         for size in sizes:
-            result = run(app, size, args.saves, args.projector, args.type_marks, Path(tmp))
+            result = run(app, size, args.saves, args.projector, args.type_marks, Path(tmp),
+                         keeper)
             ok = report(result, args.sync, args.projector) and ok
     return 0 if ok else 1
 

@@ -36,7 +36,7 @@ from evalapp.services.demo import create_demo  # noqa: E402
 from evalapp.services.evaluations import latest_evaluation_id, list_evaluations  # noqa: E402
 from evalapp.services.restore import restore  # noqa: E402
 from evalapp.services.results import compute_results  # noqa: E402
-from ui import preferences, qt_chinese, wheel_guard  # noqa: E402
+from ui import heap, preferences, qt_chinese, wheel_guard  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.exception_hook import install  # noqa: E402
 from ui.fonts import apply_ui_font  # noqa: E402
@@ -147,6 +147,7 @@ def prepare_application(argv: list[str]):
     app.setWindowIcon(app_icon())
     install_translator(app)
     wheel_guard.install(app)
+    heap.install(app)  # full collections in the clerk's pauses
     apply_ui_font(app)
     apply_style(app, preferences.style_name())
     return app
