@@ -14,6 +14,7 @@ from evalapp.ballot_status import CONFIRMED, status_label
 from evalapp.db import models as m
 from evalapp.domain import DomainError
 from evalapp.marks import normalize_mark
+from evalapp.services.context import now
 from evalapp.services.progress import GroupProgress
 from evalapp.services.store import settings_of
 
@@ -104,6 +105,17 @@ def validate_entry(session: Session, evaluation: m.Evaluation, names: Names, ent
     if problems:
         raise DomainError(f"选票 {serial or '(无票号)'} 有错误:\n" + "\n".join(problems))
     return serial, marks
+
+
+def store_entry(session: Session, ballot: m.Ballot, names: Names, entry: BallotInput,
+                serial: str, marks: dict) -> None:
+    """Write a checked entry (``validate_entry``'s serial and marks) onto its ballot row."""
+    own = names.departments.get(entry.own_department or "")
+    ballot.serial, ballot.marks = serial, marks
+    ballot.group_id = names.groups[entry.group].id
+    ballot.own_department_id = own.id if own else None
+    ballot.updated_at = now()
+    session.flush()
 
 
 def snapshot(info: BallotInfo) -> dict:

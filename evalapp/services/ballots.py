@@ -14,7 +14,7 @@ from evalapp.db.retry import serialise_writes
 from evalapp.domain import DomainError
 from evalapp.services.audit_trail import WITHDRAWN as WITHDRAW_ACTION
 from evalapp.services.ballot_input import (  # noqa: F401 (BallotInput, BallotInfo: for callers)
-    BallotInfo, BallotInput, Names, SavedBallot, snapshot, validate_entry,
+    BallotInfo, BallotInput, Names, SavedBallot, snapshot, store_entry, validate_entry,
 )
 from evalapp.services.context import (
     ENTER, MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
@@ -159,12 +159,7 @@ def edit_ballot(db: Database, actor: Actor, evaluation_id: int, ballot_id: int,
         serial, marks = validate_entry(s, evaluation, names, entry, ballot_id)
         if names.groups[entry.group].id != ballot.group_id:
             check_room(s, evaluation, names.groups[entry.group], moving=ballot.id)
-        own = names.departments.get(entry.own_department or "")
-        ballot.serial, ballot.marks = serial, marks
-        ballot.group_id = names.groups[entry.group].id
-        ballot.own_department_id = own.id if own else None
-        ballot.updated_at = now()
-        s.flush()
+        store_entry(s, ballot, names, entry, serial, marks)
         info = names.info(ballot)
         audit(s, actor, evaluation_id, "修改选票", f"{serial}(原因:{reason})",
               old=snapshot(before), new=snapshot(info))

@@ -14,7 +14,9 @@ from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, status_
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import DomainError
-from evalapp.services.ballot_input import BallotInfo, BallotInput, Names, validate_entry
+from evalapp.services.ballot_input import (
+    BallotInfo, BallotInput, Names, store_entry, validate_entry,
+)
 from evalapp.services.context import (
     MANAGE, Actor, NotFound, audit, get_evaluation, now, require, unit_of_work,
 )
@@ -138,12 +140,8 @@ def resolve_conflict(db: Database, actor: Actor, evaluation_id: int, ballot_id: 
         names = Names(ev)
         before = names.info(ballot)
         serial, marks = validate_entry(s, ev, names, resolved, ballot.id)
-        own = names.departments.get(resolved.own_department or "")
-        ballot.serial, ballot.marks, ballot.status = serial, marks, CONFIRMED
-        ballot.group_id = names.groups[resolved.group].id
-        ballot.own_department_id = own.id if own else None
-        ballot.updated_at = now()
-        s.flush()
+        ballot.status = CONFIRMED
+        store_entry(s, ballot, names, resolved, serial, marks)
         after = names.info(ballot)
         audit(s, actor, evaluation_id, "核对确认", f"{serial}{f'(说明:{note})' if note else ''}",
               old={"第一次录入": before.marks}, new={"评委类别": after.group,

@@ -11,7 +11,7 @@ from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from evalapp.ballot_rules import MarkRules
-from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, STATUS_LABELS
+from evalapp.ballot_status import CONFIRMED, CONFLICT, PENDING, REENTRY, status_label
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.services.audit_log import last_change_id_in
@@ -46,7 +46,7 @@ class RecentBallot:
 
     @property
     def status_label(self) -> str:
-        label = STATUS_LABELS.get(self.status, self.status)
+        label = status_label(self.status)
         return f"{label}(已作废)" if self.voided else label
 
 
