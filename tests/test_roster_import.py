@@ -138,3 +138,16 @@ def test_import_category_resolved_and_warned(db, evaluation, tmp_path):
     assert imported.count == 1 and len(imported.warnings) == 1
     assert "按“部门”读取" in imported.warnings[0]
     assert get_data(db, evaluation).departments[-1].category == "政府工作部门"
+
+
+def test_a_name_no_font_prints_is_imported_with_a_warning_naming_its_place(
+        db, evaluation, tmp_path):
+    path = make_book(tmp_path / "g.xlsx", [
+        (1, "区财政局", "财政", "政府工作部门", "王\uE000五", "局长"),
+    ])
+    report = import_departments(db, SYSTEM, evaluation, path)
+    assert report.count == 1 and len(report.warnings) == 1
+    warning = report.warnings[0]
+    assert "工作表“部门” 第2行" in warning and "述职人" in warning and "U+E000" in warning
+    assert {d.name: d for d in get_data(db, evaluation).departments}["区财政局"].presenter \
+        == "王\uE000五"

@@ -10,6 +10,7 @@ from pathlib import Path
 from evalapp.db import models as m
 from evalapp.db.engine import Database
 from evalapp.domain import Department, DomainError
+from evalapp.reports.fonts import missing_glyphs_message
 from evalapp.services.context import MANAGE, Actor, audit, get_evaluation, require, unit_of_work
 from evalapp.services.store import load_data
 from evalapp.services.validation import evaluation_problems
@@ -45,10 +46,12 @@ def import_departments(db: Database, actor: Actor, evaluation_id: int,
     book = _sheet(path)
     with db.session() as s:
         categories = [c.name for c in get_evaluation(s, evaluation_id).categories]
-    departments = read_departments(book.sheets[L.DEPARTMENTS], categories, book.issues)
+    warnings = list(book.warnings)
+    departments = read_departments(book.sheets[L.DEPARTMENTS], categories, book.issues,
+                                   warnings)
     apply_departments(db, actor, evaluation_id, departments, action="从工作簿导入部门",
                       target=Path(path).name)
-    return DepartmentImport(len(departments), tuple(str(w) for w in book.warnings))
+    return DepartmentImport(len(departments), tuple(str(w) for w in warnings))
 
 
 def _sheet(path: str | Path):
@@ -62,9 +65,11 @@ def _sheet(path: str | Path):
 
 
 def read_departments(rows: list[tuple], categories: list[str],
-                     read_issues: list[ImportIssue] = ()) -> list[Department]:
+                     read_issues: list[ImportIssue] = (),
+                     warnings: list[ImportIssue] | None = None) -> list[Department]:
     """Parse the 部门 sheet against the evaluation's categories; raise WorkbookError (with
-    ``read_issues``, the problems found while reading the cells, first)."""
+    ``read_issues``, the problems found while reading the cells, first). Names no bundled
+    font can print are added to ``warnings`` (as the whole-workbook import warns)."""
     issues: list[ImportIssue] = []
     sheet = Sheet(L.DEPARTMENTS, rows, issues, L.DEPARTMENT_COLUMNS[1:2],
                   L.DEPARTMENT_COLUMNS[:1] + L.DEPARTMENT_COLUMNS[2:])
@@ -92,6 +97,11 @@ def read_departments(rows: list[tuple], categories: list[str],
             result.append(Department(order, name, row.text("简称"),
                                      known.resolve(category) if category else None,
                                      row.text("述职人"), row.text("职务")))
+            for column in ("部门名称", "简称", "述职人", "职务"):
+                message = missing_glyphs_message(column, row.text(column))
+                if message and warnings is not None:
+                    warnings.append(ImportIssue(L.DEPARTMENTS, row.line, row.place(column),
+                                                None, message))
     issues = merge_issues(list(read_issues), issues)
     if sheet.ok and not result and not issues:
         issues.append(ImportIssue(L.DEPARTMENTS, None, None, None, "没有部门(至少要有一行)"))
