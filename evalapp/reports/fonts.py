@@ -230,8 +230,29 @@ def has_glyph(char: str) -> bool:
         # (tests/test_reports_fonts.py checks the whole block): no font file to open for the
         # names of an ordinary roster (the importer calls this for every name).
         return True
-    names = {n for s in font_stacks().values() for n in s.names}
-    return any(code in _cmap(name) for name in names)
+    return code in _coverage(tuple(str(d) for d in system_font_dirs()))
+
+
+@cache
+def _coverage(system_dirs: tuple[str, ...]) -> frozenset[int]:
+    """Every character some font of the stacks maps, read from the fonts' character maps
+    alone (fontTools, lazily: a glyph check on an import does not load whole CJK fonts the
+    way registering them for a PDF does — 1.3 s and 150 MB for one rare character)."""
+    from fontTools.ttLib import TTFont as ToolsFont  # only when a rare character comes
+
+    paths = [(resource("fonts", file), index) for file, index in BUNDLED.values()]
+    dirs = [Path(d) for d in system_dirs]
+    paths += [(_find(files, dirs), index) for files, index in SYSTEM.values()] if dirs else []
+    codes: set[int] = set()
+    for path, index in paths:
+        if path is None or not path.exists():
+            continue
+        try:
+            with ToolsFont(str(path), fontNumber=index, lazy=True) as font:
+                codes.update(font.getBestCmap() or ())
+        except Exception:  # noqa: BLE001 - a font that cannot be read maps nothing
+            continue
+    return frozenset(codes)
 
 
 def missing_glyphs(text: str) -> list[str]:
