@@ -29,11 +29,16 @@ case                                        stall p50/p99/max   own max   floor 
 600×4000, with w-arch's progress             10.1 / 131 / 131      13.8     5.6     56
   another run                                10.4 / 16.8 / 16.8     —       5.2      —
 600×4000, --sync (the save on the GUI)       73.4 / 428 / 428     428       8.8     74
+600×4000, lead's merge + heap keeper (idle)  10.5 / 15.3 / 15.3     12.7    6.5     59
+73×300, lead's merge + heap keeper (idle)     9.4 / 12.9 / 12.9     12.9    3.1     33
+600×4000, same run, --no-heap-keeper          9.8 / 119 / 119       12.8     —       —
 =========================================  ==================  ========  =====  ========
 
 The GUI thread's own work per save stays under 16 ms at both sizes; the remaining long stalls
-(one save in 20 at 600×4000) are waits: the worker holding the interpreter (a garbage
-collection of a large heap, or the worker descheduled on a busy machine). With ``--projector``
+(one save in 20 at 600×4000) were waits: the interpreter's own full garbage collection
+(100–150 ms, measured with gc.callbacks) running on the save's worker. ui/heap.HeapKeeper
+now runs the full collection in the clerk's pauses and freezes the survivors; the bench
+installs it as the program does (--no-heap-keeper: without). With ``--projector``
 at 600×4000 the projector's recompute (3.3 s of Python on a worker) makes the GUI wait: stalls
 p50 78 ms / max 259 ms with its own turns ≤ 19 ms — a result at that size wants a process of
 its own, not a thread (left open).
