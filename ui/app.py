@@ -30,7 +30,6 @@ from evalapp.domain import DomainError  # noqa: E402
 from evalapp.paths import default_database_path, is_frozen, resource  # noqa: E402
 from evalapp.reports.notice_pdf import write_notice  # noqa: E402
 from evalapp.services import backup  # noqa: E402
-from evalapp.services.backup import automatic_backup  # noqa: E402
 from evalapp.services.context import ADMIN, Actor  # noqa: E402
 from evalapp.services.demo import create_demo  # noqa: E402
 from evalapp.services.evaluations import latest_evaluation_id, list_evaluations  # noqa: E402
@@ -232,7 +231,7 @@ def start_backup(db) -> None:
     if db.file_path is None:
         return
     try:
-        automatic_backup(db, "启动")
+        backup.automatic_backup(db, "启动")
     except DomainError as exc:
         sys.stderr.write(f"启动备份失败:{exc}\n")
 

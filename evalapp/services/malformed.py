@@ -54,21 +54,14 @@ def _date(value: object) -> bool:
 
 def _check_columns(lines, label, row, decimals=(), blank_decimals=(), ints=(), blank_ints=(),
                    dates=()):
-    for col, name in decimals:
-        if not _decimal(row[col], False):
-            lines.append(f"{label}的{name}不是数值:{row[col]!r}")
-    for col, name in blank_decimals:
-        if not _decimal(row[col], True):
-            lines.append(f"{label}的{name}不是数值:{row[col]!r}")
-    for col, name in ints:
-        if not _integer(row[col]):
-            lines.append(f"{label}的{name}不是整数:{row[col]!r}")
-    for col, name in blank_ints:
-        if not _integer(row[col], True):
-            lines.append(f"{label}的{name}不是整数:{row[col]!r}")
-    for col, name in dates:
-        if not _date(row[col]):
-            lines.append(f"{label}的{name}不是日期时间:{row[col]!r}")
+    checks = ((decimals, lambda v: _decimal(v, False), "数值"),
+              (blank_decimals, lambda v: _decimal(v, True), "数值"),
+              (ints, _integer, "整数"), (blank_ints, lambda v: _integer(v, True), "整数"),
+              (dates, _date, "日期时间"))
+    for columns, ok, kind in checks:
+        for col, name in columns:
+            if not ok(row[col]):
+                lines.append(f"{label}的{name}不是{kind}:{row[col]!r}")
 
 
 def _rows(s, sql: str, e: int) -> list[dict]:
