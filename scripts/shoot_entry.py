@@ -34,6 +34,7 @@ from ui.context import AppContext  # noqa: E402
 from ui.fonts import apply_ui_font  # noqa: E402
 from ui.shell.main_window import MainWindow  # noqa: E402
 from ui.shell.registry import page_classes  # noqa: E402
+from ui.operations import Changes
 
 KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}
 KEYS.update({".": Qt.Key.Key_Period, " ": Qt.Key.Key_Space, "\r": Qt.Key.Key_Return})
@@ -98,7 +99,7 @@ def main(argv: list[str]) -> int:
     shoot(app, out, f"entry-void-amber-{size}.png")
     acknowledge_counts(db, admin, evaluation, "截图用:核对发出与收回票数")
     finalise(db, admin, evaluation, "secret1", backup=False)
-    window.ctx.data_changed.emit()  # what the 定稿 page (or another station's poll) announces
+    window.ctx.announce(Changes.everything())  # what the 定稿 page (or another station's poll) announces
     window.nav.setCurrentRow(window.pages.index(entry))
     shoot(app, out, f"entry-final-readonly-{size}.png")
     settings = next(p for p in window.pages if p.title == "考评设置")

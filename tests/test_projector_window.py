@@ -26,6 +26,7 @@ from ui.projector.projector_window import (
     ProjectorWindow,
 )
 from ui.projector.reveal import TOP_FIRST
+from ui.operations import BALLOTS, Changes
 
 ROOT = Path(__file__).resolve().parent.parent
 CLERK_ACTOR = Actor("录入员王小五", CLERK)
@@ -65,7 +66,7 @@ def test_follows_a_ballot_saved_in_the_main_window(qtbot, demo):
     last = compute_results(db, eid).result.departments[-1].name
     old_score = _row(window, last).score
     info = add_ballot(db, CLERK_ACTOR, eid, BallotInput("新-9", "老同志代表", {last: "100"}))
-    ctx.ballots_changed.emit()  # what the entry page does after saving
+    ctx.announce(BALLOTS)  # what the entry page does after saving
     qtbot.waitUntil(lambda: window.view.progress.entered == before + 1, timeout=3000)
     assert _row(window, last).score != old_score
     assert window.footer.text.startswith(f"已录入 {before + 1}/")
@@ -73,7 +74,7 @@ def test_follows_a_ballot_saved_in_the_main_window(qtbot, demo):
     assert window.header.badge == "初步结果"
     edit_ballot(db, CLERK_ACTOR, eid, info.id, BallotInput("新-9", "老同志代表", {last: "50"}),
                 "录错")
-    ctx.ballots_changed.emit()
+    ctx.announce(BALLOTS)
     qtbot.waitUntil(lambda: window.view.corrected, timeout=3000)
     assert window.footer.badge == CORRECTED_TEXT
     assert "王小五" not in repr(window.view) and "新-9" not in repr(window.view)
@@ -280,7 +281,7 @@ def test_projector_never_shows_more_than_issued(qtbot, demo):
     save_groups(db, SYSTEM, eid, [replace(g, expected=g.expected - cut)
                                   if g.name == "老同志代表" else g for g in groups])
     issued = p.view.progress.issued - cut
-    page.ctx.data_changed.emit()
+    page.ctx.announce(Changes.everything())
     qtbot.waitUntil(lambda: p.view.progress.issued == issued, timeout=3000)
     assert p.view.progress.entered == issued + 2
     p.set_mode(MODE_PROGRESS)

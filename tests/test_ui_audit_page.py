@@ -12,6 +12,7 @@ from ui.integrity.audit_table_model import (
 )
 from ui.integrity.audit_page import ALL_OPERATORS, AuditPage
 from ui_helpers import show_page
+from ui.operations import Changes
 
 ADMIN_A, CLERK_A = Actor("李主任", ADMIN), Actor("王录入", CLERK)
 
@@ -74,7 +75,7 @@ def test_refreshes_on_context_signal(page, logged, qtbot):
     before = page.proxy.rowCount()
     update_settings(db, ADMIN_A, evaluation_id, double_entry=True)
     with qtbot.waitSignal(page.timer.timeout, timeout=2000):
-        page.ctx.data_changed.emit()
+        page.ctx.announce(Changes.everything())
     assert page.proxy.rowCount() == before + 1
     assert _rows(page)[0][CHANGE] == "双人录入:否 → 是"
 

@@ -24,6 +24,7 @@ from ui.entry.recent_ballots_table_model import RecentBallotsTableModel
 from ui.entry.entry_page import EntryPage
 from ui.entry.entry_header import next_serial
 from ui.entry.mark_typing import COMPLETE, OPEN, PARTIAL, ScoreTyper
+from ui.operations import BALLOTS
 
 CLERK_A, CLERK_B = Actor("张三", CLERK), Actor("李四", CLERK)
 KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}
@@ -288,7 +289,7 @@ def test_double_entry_hides_pending_and_confirms(qtbot, db, monkeypatch):
     page.close()
     first = open_page(qtbot, db, CLERK_A, evaluation)
     ballots.add_ballot(db, CLERK_A, evaluation, ballots.BallotInput("D002", "领导"))
-    first.ctx.ballots_changed.emit()  # another page saved: the side panel reloads
+    first.ctx.announce(BALLOTS)  # another page saved: the side panel reloads
     start_ballot(qtbot, first, "1", "D002")
     assert "已由您录入过" in first.error.text()
 

@@ -19,6 +19,7 @@ from ui.fonts import apply_ui_font
 from ui.shell.main_window import MainWindow
 from ui.shell.registry import page_classes
 from ui.style import STANDARD, apply_style
+from ui.operations import Changes
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -114,7 +115,7 @@ def test_tab_on_reconcile_goes_into_the_comparison_table(window, db, qtbot):
     add_ballot(db, Actor("王录入", CLERK), evaluation_id, BallotInput("Q001", "群众代表", marks))
     add_ballot(db, Actor("张录入", CLERK), evaluation_id,
                BallotInput("Q001", "群众代表", {**marks, names[3]: "83"}))
-    window.ctx.data_changed.emit()
+    window.ctx.announce(Changes.everything())
     _press(window, "Ctrl+6")
     page = _page(window, "双人录入核对")
     qtbot.waitUntil(lambda: page.queue.model().rowCount() == 1)

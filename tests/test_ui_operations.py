@@ -52,17 +52,6 @@ def test_a_domain_error_is_shown_in_chinese_and_nothing_announced(qtbot, db, mon
     assert shown[-1] == ("无法完成", "出现意外错误:boom")
 
 
-def test_the_old_signals_bridge_both_ways_without_echo(qtbot, db):
-    ctx, heard, old = _ctx(db), [], []
-    ctx.changed.connect(heard.append)
-    ctx.ballots_changed.connect(lambda: old.append("ballots"))
-    ctx.data_changed.connect(lambda: old.append("data"))
-    ctx.ballots_changed.emit()  # code not converted yet (ui/scan)
-    assert heard == [BALLOTS] and old == ["ballots"]
-    ctx.announce(SETTINGS)  # listeners not converted yet (ui/printing) still hear it
-    assert heard == [BALLOTS, SETTINGS] and old == ["ballots", "data"]
-
-
 class FakePool:
     """Captures background work so a test decides when each answer arrives."""
 

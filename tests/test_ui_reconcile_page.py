@@ -75,7 +75,7 @@ def test_difference_is_marked_and_settled_with_key_1(qtbot, conflict):
     button_at = page.confirm_button.mapTo(page, page.confirm_button.rect().topLeft())
     page.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=1000)
-    with qtbot.waitSignal(page.ctx.ballots_changed, timeout=1000):
+    with qtbot.waitSignal(page.ctx.changed, timeout=1000):
         qtbot.keyClick(page.compare, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     ballot = _status(db, evaluation_id, "Q001")
     assert ballot.status == "confirmed" and ballot.marks[names[3]] == "88"

@@ -23,6 +23,7 @@ from ui.results.invalid_ballot_table_model import InvalidBallotTableModel
 from ui.results.results_table_model import ResultsTableModel, wrap_header
 from ui.results.results_page import ALL_CATEGORIES, ResultsPage
 from ui_helpers import show_page
+from ui.operations import BALLOTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAIR_ACTOR = Actor("书记", CHAIR)
@@ -128,7 +129,7 @@ def test_refreshes_after_a_ballot_is_saved(page, demo, qtbot):
     add_ballot(db, Actor("录入员甲", CLERK), evaluation_id,
                BallotInput("X900", "群众代表", {n: "60" for n in names[:3]}))
     with qtbot.waitSignal(page.timer.timeout, timeout=2000):
-        page.ctx.ballots_changed.emit()
+        page.ctx.announce(BALLOTS)
     assert f"选票 共 {before + 1} 张" in page.header.text()
     rows = page.table.selectionModel().selectedRows()
     assert [r.data(Qt.ItemDataRole.UserRole + 2).name for r in rows] == [selected]

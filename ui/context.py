@@ -9,7 +9,7 @@ from evalapp.db.engine import Database
 from evalapp.services.context import Actor, PermissionDenied, require
 from evalapp.services.restore import restore_database
 from evalapp.services.stations import change_marker, changes_since, was_restored
-from ui.operations import BALLOTS, Changes, Op, run_op
+from ui.operations import Changes, Op, run_op
 
 
 class AppContext(QObject):
@@ -18,20 +18,13 @@ class AppContext(QObject):
     evaluation_changed = Signal(object)  # the new evaluation id (or None)
     changed = Signal(object)  # a Changes notice: what changed and who asked
     saved = Signal(str)  # a short message for the status bar ("已保存 选票 A001")
-    # The two signals before operations, for code not converted yet (ui/scan emits them,
-    # ui/printing listens): emitting one announces a notice; every notice repeats on them.
-    ballots_changed = Signal()
-    data_changed = Signal()
 
     def __init__(self, db: Database, actor: Actor, evaluation_id: int | None = None):
         super().__init__()
         self.db = db
         self.actor = actor
         self.evaluation_id = evaluation_id
-        self._repeating = False
         self.in_flight = 0  # operations running: their changes are in the database already
-        self.ballots_changed.connect(lambda: self._from_old_signal(BALLOTS))
-        self.data_changed.connect(lambda: self._from_old_signal(Changes.everything()))
 
     def set_evaluation(self, evaluation_id: int | None) -> None:
         self.evaluation_id = evaluation_id
@@ -61,25 +54,8 @@ class AppContext(QObject):
         self.in_flight -= 1
 
     def announce(self, changes: Changes) -> None:
-        """The one notice of a change (then repeated on the old signals)."""
+        """The one notice of a change: what changed and who asked."""
         self.changed.emit(changes)
-        self._repeating = True
-        try:
-            if changes.ballots:
-                self.ballots_changed.emit()
-            if changes.data:
-                self.data_changed.emit()
-        finally:
-            self._repeating = False
-
-    def _from_old_signal(self, changes: Changes) -> None:
-        """An old signal emitted by hand: the notice goes out (its old listeners heard it)."""
-        if not self._repeating:
-            self._repeating = True
-            try:
-                self.changed.emit(changes)
-            finally:
-                self._repeating = False
 
 
 class ChangeWatcher(QObject):

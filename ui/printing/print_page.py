@@ -68,8 +68,7 @@ class PrintPage(Page):
         self.printer = None  # created on first print; keeps the choices for the session
         self._notice_edits: dict[int, NoticeOptions] = {}  # per evaluation, for the session
         self._build()
-        ctx.data_changed.connect(self._data_changed)
-        ctx.ballots_changed.connect(self._data_changed)
+        ctx.changed.connect(lambda changes: changes.any and self._data_changed())
         ctx.evaluation_changed.connect(lambda _id: self._data_changed())
 
     # ------------------------------------------------------------------ layout

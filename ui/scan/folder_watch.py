@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from evalapp.scan.watch import FolderWatch
 from evalapp.services.scan_import import ScanReport
 from ui.context import AppContext
+from ui.operations import BALLOTS
 from ui.scan.import_run import run_import
 
 POLL_MS = 2000  # a file must keep its size over two polls: about 2–4 s after the scanner
@@ -79,7 +80,7 @@ class ScanFolderWatcher(QObject):
             self.counts[key] += value
         self.sheets += report.sheets
         if any(s.status in ("saved", "review") for s in report.sheets):
-            self.ctx.ballots_changed.emit()
+            self.ctx.announce(BALLOTS.by(self))
         self.changed.emit()
 
     def _failed(self, exc: Exception) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from evalapp.domain import DomainError
 from evalapp.services.scan_import import ScanReport, import_scans
 from ui.context import AppContext
+from ui.operations import BALLOTS
 from ui.scan.report_dialog import ScanReportDialog
 from ui.tasks import run_in_background
 
@@ -104,7 +105,7 @@ def import_from_menu(parent: QWidget, ctx: AppContext) -> None:
         return
 
     def done(report: ScanReport) -> None:
-        ctx.ballots_changed.emit()
+        ctx.announce(BALLOTS)
         c = report.counts()
         ctx.saved.emit(f"已导入扫描选票:保存 {c['saved']},待核对 {c['review']},拒收 {c['refused']}")
         ScanReportDialog(report.sheets, c, parent).exec()

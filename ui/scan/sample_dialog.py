@@ -22,6 +22,7 @@ from evalapp.services.scan_sample import draw_sample, retype, sample_report, sca
 from ui.context import AppContext
 from ui.entry.entry_grid import EntryGrid
 from ui.entry.mark_typing import is_grade_mode
+from ui.operations import BALLOTS
 
 BY_COUNT, BY_PERCENT = "张数", "百分比"
 DIFF_COLUMNS = ("票号", "部门", "扫描读出", "复核录入")
@@ -215,5 +216,5 @@ class ScanSampleDialog(QDialog):
             return
         self.message.setText(f"票号 {self.serial} 已复核:"
                              + (f"{len(found)} 处与扫描结果不一致" if found else "与扫描结果一致"))
-        self.ctx.ballots_changed.emit()
+        self.ctx.announce(BALLOTS.by(self))
         self.refresh()

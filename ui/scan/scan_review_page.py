@@ -25,6 +25,7 @@ from evalapp.services.scan_review import ReviewItem, resolve_sheet, review_queue
 from ui.common.base import LivePage
 from ui.entry.entry_grid import EntryGrid
 from ui.entry.mark_typing import is_grade_mode
+from ui.operations import BALLOTS
 
 STATE_WORDS = {"mark": "已涂", "blank": "空白", "doubt": "存疑"}
 COLUMNS = ("票号", "评委类别", "部门", "存疑原因", "存疑程度")
@@ -215,7 +216,7 @@ class ScanReviewPage(LivePage):
                              item.serial, answers, self.own.pop(item.serial, None))
             if info is not None:
                 self.ctx.saved.emit(f"已保存 选票 {item.serial}(扫描,人工核对)")
-                self.ctx.ballots_changed.emit()
+                self.ctx.announce(BALLOTS.by(self))
         row = self.queue.currentRow()
         self.items.pop(row)
         self.queue.removeRow(row)
